@@ -1,0 +1,1 @@
+"""Camera-shake kernel synthesis and blur application (numpy; no registry)."""

@@ -1,0 +1,3 @@
+"""Datasets and data transforms (registered in DATASETS and TRANSFORMS)."""
+
+from . import transforms  # noqa: F401

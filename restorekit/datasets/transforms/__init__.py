@@ -1,0 +1,1 @@
+"""Data transforms: loading, geometric, degradation and formatting."""

@@ -1,0 +1,3 @@
+"""Engine pieces: hooks, safe checkpoint loading, runner helpers."""
+
+from . import hooks  # noqa: F401

@@ -1,0 +1,3 @@
+"""Evaluation: metrics registered in METRICS."""
+
+from . import metrics  # noqa: F401

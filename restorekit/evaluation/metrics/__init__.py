@@ -1,0 +1,1 @@
+"""PSNR, SSIM and LPIPS metrics (pure functions plus registered metric classes)."""
