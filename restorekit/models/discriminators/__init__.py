@@ -1,1 +1,2 @@
 """Registered discriminators."""
+from .patch_discriminator import PatchDiscriminator  # noqa: F401

@@ -1,1 +1,2 @@
 """Registered generators."""
+from .unet_generator import UNetGenerator  # noqa: F401

@@ -1,1 +1,3 @@
 """Registered losses."""
+from .fft_loss import FFTL1Loss  # noqa: F401
+from .focal_frequency_loss import FocalFrequencyLoss  # noqa: F401
