@@ -1,9 +1,9 @@
 # restorekit: `make demo` and `make test` work on a fresh machine (they install first).
 PYTHON ?= python3
 PIP ?= $(PYTHON) -m pip
-# torch is installed first and pinned so that pip does not pull a multi-GB CUDA build when a
-# CPU wheel is at hand; override on a GPU box, e.g. `make test TORCH_PKGS="torch torchvision"`.
-TORCH_PKGS ?= torch==2.13.0 torchvision==0.28.0
+# torch and torchvision are installed first as a matched pair: PyPI only has CUDA builds of
+# torchvision, and they run on CPU. Override with `make test TORCH_PKGS="torch torchvision"`.
+TORCH_PKGS ?= torch==2.14.1 torchvision==0.29.2
 PYTEST_ARGS ?= -n 2
 
 .PHONY: install demo test lint

@@ -1,3 +1,6 @@
-"""Engine pieces: hooks, safe checkpoint loading, runner helpers."""
+"""Engine pieces: hooks, optimizer wrappers, atomic checkpoint writes, safe loading."""
 
-from . import hooks  # noqa: F401
+from . import atomic_backend, hooks, optimizers  # noqa: F401
+from .safe_checkpoint import allow_mmengine_checkpoint_globals
+
+allow_mmengine_checkpoint_globals()

@@ -1,1 +1,2 @@
 """Registered methods."""
+from .dbgan import DBGAN  # noqa: F401

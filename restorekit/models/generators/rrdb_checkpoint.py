@@ -1,0 +1,88 @@
+"""Map the official DBGAN ``G.pth`` (HDC ``B.sequential`` flattening) onto :class:`RRDBNet`.
+
+Official layout (reference/methods.md §1.2): ``model.0`` fea_conv,
+``model.1.sub1.<i>.RDB<j>.conv<k>.0`` the RRDB trunk, ``model.1.sub2.0`` LR_conv,
+``model.2`` HR_conv0 (``model.3`` is its LeakyReLU), ``model.4`` HR_conv1.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import torch
+
+_RULES = [
+    (re.compile(r"^model\.0\.(weight|bias)$"), r"conv_first.\1"),
+    (
+        re.compile(r"^model\.1\.sub1\.(\d+)\.RDB([123])\.conv([1-5])\.0\.(weight|bias)$"),
+        r"body.\1.rdb\2.conv\3.\4",
+    ),
+    (re.compile(r"^model\.1\.sub2\.0\.(weight|bias)$"), r"conv_body.\1"),
+    (re.compile(r"^model\.2\.(weight|bias)$"), r"conv_hr.\1"),
+    (re.compile(r"^model\.4\.(weight|bias)$"), r"conv_last.\1"),
+]
+
+
+@dataclass
+class ConversionReport:
+    """What a checkpoint conversion matched and did not match."""
+
+    converted: int = 0
+    unexpected: list[str] = field(default_factory=list)  # source keys with no target
+    missing: list[str] = field(default_factory=list)  # target keys with no source
+    shape_mismatch: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.unexpected or self.missing or self.shape_mismatch)
+
+    def __str__(self) -> str:
+        lines = [f"converted {self.converted} tensors"]
+        for name, keys in (
+            ("unexpected (in the file, not in the model)", self.unexpected),
+            ("missing (in the model, not in the file)", self.missing),
+            ("shape mismatch", self.shape_mismatch),
+        ):
+            if keys:
+                lines.append(f"{len(keys)} {name}:")
+                lines.extend(f"  {k}" for k in keys[:20])
+                if len(keys) > 20:
+                    lines.append(f"  ... and {len(keys) - 20} more")
+        return "\n".join(lines)
+
+
+def convert_official_dbgan_state_dict(
+    official: dict[str, torch.Tensor], target: dict[str, torch.Tensor]
+) -> tuple[dict[str, torch.Tensor], ConversionReport]:
+    """Rename official DBGAN keys to :class:`RRDBNet` keys and compare with ``target``.
+
+    Args:
+        official: the official state dict (a leading ``module.`` is stripped).
+        target: ``RRDBNet(...).state_dict()`` of the architecture to load into.
+
+    Returns:
+        The renamed state dict and a report of unexpected / missing / mis-shaped keys.
+    """
+    report = ConversionReport()
+    converted: dict[str, torch.Tensor] = {}
+    for key, value in official.items():
+        key = key[len("module."):] if key.startswith("module.") else key
+        for pattern, replacement in _RULES:
+            if pattern.match(key):
+                new_key = pattern.sub(replacement, key)
+                break
+        else:
+            report.unexpected.append(key)
+            continue
+        if new_key not in target:
+            report.unexpected.append(key)
+        elif target[new_key].shape != value.shape:
+            report.shape_mismatch.append(
+                f"{key} -> {new_key}: {tuple(value.shape)} vs {tuple(target[new_key].shape)}"
+            )
+        else:
+            converted[new_key] = value
+    report.converted = len(converted)
+    report.missing = sorted(set(target) - set(converted))
+    return converted, report

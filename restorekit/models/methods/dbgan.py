@@ -1,0 +1,67 @@
+"""DBGAN: the learning-to-deblur GAN of "Deblurring by Realistic Blurring" (CVPR 2020)."""
+
+from __future__ import annotations
+
+import torch
+
+from restorekit.registry import MODELS
+
+from .gan_restorer import BaseGANRestorer, build_optional
+
+
+@MODELS.register_module()
+class DBGAN(BaseGANRestorer):
+    """Deblurring GAN: generator (RRDBNet in the paper) + discriminator + RDBL.
+
+    Generator loss ``L_G = perceptual(G(b), s) + pixel(G(b), s) + RDBL_G`` and discriminator
+    loss ``RDBL_D`` with x_r = sharp ``gt`` and x_f = ``G(b)``; every weight comes from its
+    loss config (the paper's alpha = 0.005 on RDBL and beta = 0.01 on the MSE content loss in
+    the ESRGAN reading; see docs/methods/dbgan.md). Any loss may be ``None``; with no
+    discriminator the method trains on pixel/perceptual losses only.
+
+    Data: ``inputs`` blurred (N, 3, H, W), ``gt`` sharp (N, 3, H, W), both in [0, 1].
+
+    Args:
+        generator, discriminator, data_preprocessor, train_cfg, channels_last, init_cfg:
+            see :class:`BaseGANRestorer`.
+        pixel_loss: content loss config (e.g. ``MSELoss``).
+        perceptual_loss: e.g. ``PerceptualLoss(layer_weights={'conv5_4': 1.0})``.
+        gan_loss: an adversarial loss (``RelativisticAverageLoss`` = RDBL, ``GANLoss``, ...).
+    """
+
+    def __init__(
+        self,
+        generator: dict,
+        discriminator: dict | None = None,
+        pixel_loss: dict | None = None,
+        perceptual_loss: dict | None = None,
+        gan_loss: dict | None = None,
+        **kwargs,
+    ) -> None:
+        super().__init__(generator, discriminator, **kwargs)
+        self.pixel_loss = build_optional(pixel_loss)
+        self.perceptual_loss = build_optional(perceptual_loss)
+        self.gan_loss = build_optional(gan_loss)
+        if (self.discriminator is None) != (self.gan_loss is None):
+            raise ValueError("DBGAN needs both a discriminator and a gan_loss, or neither")
+        if self.pixel_loss is None and self.perceptual_loss is None and self.gan_loss is None:
+            raise ValueError("DBGAN needs at least one of pixel_loss, perceptual_loss, gan_loss")
+
+    def g_step(self, data: dict, outputs: torch.Tensor) -> dict[str, torch.Tensor]:
+        gt = data["gt"]
+        losses = {}
+        if self.pixel_loss is not None:
+            losses["loss_pix"] = self.pixel_loss(outputs, gt)
+        if self.perceptual_loss is not None:
+            losses["loss_perceptual"] = self.perceptual_loss(outputs, gt)
+        if self.gan_loss is not None:
+            disc = self.frozen(self.discriminator)
+            real_pred = disc(gt).detach() if self.gan_loss.relativistic else None
+            losses["loss_gan"] = self.gan_loss.gen_loss(real_pred, disc(outputs))
+            self.unfreeze(self.discriminator)
+        return losses
+
+    def d_step(self, data: dict, outputs: torch.Tensor) -> dict[str, torch.Tensor]:
+        real_pred = self.discriminator(data["gt"])
+        fake_pred = self.discriminator(outputs)
+        return {"loss_d": self.gan_loss.disc_loss(real_pred, fake_pred)}
