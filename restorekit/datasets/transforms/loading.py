@@ -1,0 +1,121 @@
+"""Read an image file into a uint8 HWC RGB array."""
+
+from __future__ import annotations
+
+import os
+
+import cv2
+import numpy as np
+from mmcv.transforms import BaseTransform
+
+from restorekit.registry import TRANSFORMS
+
+from ..errors import ImageReadError, require_keys
+
+_PNG_END = b"IEND\xae\x42\x60\x82"
+_JPEG_EOI = b"\xff\xd9"
+
+
+def check_complete(data: bytes, path: str) -> None:
+    """Raise :class:`ImageReadError` if a PNG / JPEG byte string is cut short.
+
+    Some decoders (older OpenCV / libjpeg builds) return a partially decoded JPEG padded with
+    gray instead of failing, so the end markers are checked explicitly: a PNG must end with its
+    ``IEND`` chunk and a JPEG must contain the ``FFD9`` end-of-image marker in its last 1 KiB
+    (trailing padding after the marker is tolerated). Other formats rely on the decoder.
+    """
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        complete = data.rstrip(b"\x00").endswith(_PNG_END)
+        fmt = "PNG (no IEND chunk at the end)"
+    elif data.startswith(b"\xff\xd8"):
+        complete = _JPEG_EOI in data[-1024:]
+        fmt = "JPEG (no end-of-image marker)"
+    else:
+        return
+    if not complete:
+        raise ImageReadError(
+            f"Image '{path}' is truncated: incomplete {fmt}. Re-copy or re-download the file."
+        )
+
+
+def to_uint8_rgb(img: np.ndarray, path: str) -> np.ndarray:
+    """Convert a decoded OpenCV array (BGR/BGRA/gray, uint8 or uint16) to uint8 (H, W, 3) RGB.
+
+    * gray (H, W) or (H, W, 1) and gray+alpha (H, W, 2) → the gray channel repeated 3 times;
+    * BGRA → alpha dropped (colour values kept as stored, not composited on a background);
+    * uint16 → ``round(v / 257)``, which maps 0 → 0 and 65535 → 255 exactly (no ties occur
+      because 257 is odd);
+    * anything else (float TIFF/EXR, 4+ unknown channels) → :class:`ImageReadError`.
+    """
+    if img.dtype == np.uint16:
+        img = np.round(img.astype(np.float32) / 257.0).astype(np.uint8)
+    elif img.dtype != np.uint8:
+        raise ImageReadError(
+            f"Image '{path}' has unsupported pixel type {img.dtype}; convert it to 8- or 16-bit."
+        )
+    if img.ndim == 2:
+        img = img[:, :, None]
+    channels = img.shape[2]
+    if channels in (1, 2):
+        return np.ascontiguousarray(np.repeat(img[:, :, :1], 3, axis=2))
+    if channels in (3, 4):
+        return np.ascontiguousarray(img[:, :, 2::-1])  # BGR(A) -> RGB, alpha dropped
+    raise ImageReadError(f"Image '{path}' has {channels} channels; expected 1-4.")
+
+
+def read_image(path: str) -> np.ndarray:
+    """Read ``path`` into a uint8 (H, W, 3) RGB array; see :class:`LoadImageFromFile`."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as err:
+        raise ImageReadError(f"Cannot read image '{path}': {err.strerror or err}.") from err
+    if not data:
+        raise ImageReadError(f"Image '{path}' is empty (0 bytes). Re-copy or remove it.")
+    check_complete(data, path)
+    img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    if img is None:
+        raise ImageReadError(
+            f"Image '{path}' could not be decoded ({len(data)} bytes): it is corrupt, truncated "
+            f"or not an image. Re-copy it or remove it from the dataset."
+        )
+    return to_uint8_rgb(img, path)
+
+
+@TRANSFORMS.register_module()
+class LoadImageFromFile(BaseTransform):
+    """Load ``results[f'{key}_path']`` into ``results[key]`` as uint8 (H, W, 3) RGB.
+
+    Follows mmagic's ``LoadImageFromFile(key=...)`` naming: ``key='img'`` reads ``img_path``,
+    ``'gt'`` reads ``gt_path``, ``'real_blur'`` reads ``real_blur_path``. The file is read with
+    Python and decoded with ``cv2.imdecode(IMREAD_UNCHANGED)``, so EXIF orientation is ignored
+    (pixels as stored; paired images stay aligned). See :func:`to_uint8_rgb` for gray, alpha
+    and 16-bit handling.
+
+    Added keys: ``key`` (the image) and ``ori_<key>_shape`` = (H, W).
+
+    Args:
+        key: result key of the image.
+
+    Raises:
+        MissingKeyError: ``results`` has no ``<key>_path`` (a ``KeyError``).
+        ImageReadError: the file is missing, empty, truncated or undecodable (names the file).
+    """
+
+    def __init__(self, key: str = "img") -> None:
+        self.key = key
+
+    def transform(self, results: dict) -> dict:
+        path_key = f"{self.key}_path"
+        require_keys(results, [path_key], f"LoadImageFromFile(key={self.key!r})")
+        path = os.fspath(results[path_key])
+        img = read_image(path)
+        results[self.key] = img
+        results[f"ori_{self.key}_shape"] = tuple(img.shape[:2])
+        return results
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}(key={self.key!r})"
+
+
+__all__ = ["LoadImageFromFile", "check_complete", "read_image", "to_uint8_rgb"]
