@@ -3,3 +3,4 @@
 from . import transforms  # noqa: F401
 from .paired_image_dataset import PairedImageDataset  # noqa: F401
 from .unpaired_image_dataset import UnpairedImageDataset  # noqa: F401
+from .demo_dataset import DemoPairedDataset  # noqa: F401

@@ -1,1 +1,2 @@
 """Registered hooks."""
+from .visualization_hook import DeblurVisualizationHook  # noqa: F401
