@@ -22,7 +22,8 @@ class DeblurDataPreprocessor(BaseDataPreprocessor):
     Output: the same keys as float32 (N, C, H, W) RGB tensors in [0, 1] on the model's device.
     Images of different sizes in one batch are padded to the largest, then every image is
     padded on the bottom/right to a multiple of ``pad_size_divisor`` with ``pad_mode``. Each
-    data sample's metainfo receives ``ori_shape`` (H, W before padding) and ``pad_shape``, and
+    data sample's metainfo receives ``ori_shape`` (H, W before padding, unless the pipeline
+    already set it) and ``pad_shape``, and
     :meth:`unpad` crops network outputs back to ``ori_shape``.
 
     Args:
@@ -95,7 +96,11 @@ class DeblurDataPreprocessor(BaseDataPreprocessor):
         samples = data.get("data_samples")
         if samples is not None:
             for sample, shape in zip(samples, shapes):
-                sample.set_metainfo(dict(ori_shape=shape, pad_shape=size))
+                # keep an ori_shape set upstream (PadToMultiple in the pipeline): it is the
+                # size before *all* padding, which is what predictions are cropped back to
+                if "ori_shape" not in sample.metainfo:
+                    sample.set_metainfo(dict(ori_shape=shape))
+                sample.set_metainfo(dict(pad_shape=size))
         return data
 
     @staticmethod
