@@ -4,10 +4,11 @@ Usage::
 
     python tools/make_demo_data.py [--root data/demo] [--force]
 
-Writes ``<root>/{train,test}/{blur,sharp}/<name>.png`` plus ``README.txt``; does nothing when
-``<root>/.complete`` already holds the current generator version (``--force`` rebuilds). Prints
-the number of pairs and the mean blurred-vs-sharp PSNR of each split. The recipe is described
-in :mod:`restorekit.datasets.demo`.
+Writes ``<root>/{train,test}/{blur,sharp}/<name>.png``, the realistic-blur study's
+``<root>/train/real_blur`` and ``<root>/test_realblur/{blur,sharp}`` plus ``README.txt``; does
+nothing when ``<root>/.complete`` already holds the current generator version (``--force``
+rebuilds). Prints the number of pairs and the mean blurred-vs-sharp PSNR of each split. The
+recipe is described in :mod:`restorekit.datasets.demo`.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     root = build_demo_dataset(args.root, force=args.force)
     elapsed = time.perf_counter() - start
     print(f"demo data in {root} ({elapsed:.1f} s)")
-    for split in ("train", "test"):
+    for split in ("train", "test", "test_realblur"):
         count, psnr = split_stats(root, split)
         print(f"  {split}: {count} pairs, blurred input PSNR {psnr:.2f} dB")
     return 0

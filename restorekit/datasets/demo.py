@@ -5,6 +5,8 @@ its local loaders are called, never the pooch-fetched ones). Layout::
 
     <root>/train/{blur,sharp}/<name>.png   64 pairs, 160 x 160, RGB
     <root>/test/{blur,sharp}/<name>.png     8 pairs, 192 x 192, RGB
+    <root>/train/real_blur/<name>.png       64 unpaired "real blur" images, 160 x 160
+    <root>/test_realblur/{blur,sharp}/...   8 held-out "real blur" pairs, 192 x 192
     <root>/README.txt                       sources, licenses and this recipe
     <root>/.complete                        generator version; written last
 
@@ -23,6 +25,9 @@ with std U(0.002, 0.008) on the [0, 1] scale is added and the result rounded to 
 ``expl`` is below DeblurGAN v1's 0.003-0.01 on purpose: smoother paths spread further, which
 gives the strong blur a demo needs (blurred-vs-sharp PSNR about 22 dB on train and 25 dB on
 test) with small kernels.
+The ``real_blur`` / ``test_realblur`` images come from a different blur process (spatially
+varying kernels in linear light, sensor noise, JPEG; :mod:`restorekit.datasets.demo_realblur`)
+for the realistic-blur (BGAN) study; ``train/real_blur`` uses the training photos only.
 Everything is driven by fixed seeds, so two builds on the same installation are bit-for-bit
 identical (JPEG sources are decoded by the installed imaging library).
 """
@@ -39,16 +44,20 @@ import numpy as np
 
 from restorekit.blur import add_gaussian_noise, blur_image, random_trajectory_kernel
 
+from .demo_realblur import REAL_BLUR_RECIPE, generate_real_blur
+
 __all__ = ["DEMO_VERSION", "build_demo_dataset"]
 
 #: bump when the recipe changes: an existing set with another version is rebuilt.
-DEMO_VERSION = "1"
+DEMO_VERSION = "2"  # 2: + train/real_blur and test_realblur (realistic-blur study)
 _SEED = 20261122
 _KERNEL_SIZES = tuple(range(11, 22, 2))  # odd sizes 11..21
 _LENGTH_RATIO = (0.9, 1.1)  # path length / kernel size
 _EXPL = (0.001, 0.004)  # nearly smooth shakes: long, strong blur
 _NOISE_SIGMA = (0.002, 0.008)  # [0, 1] scale
 _MAX_MARGIN = max(_KERNEL_SIZES) // 2
+_FOLDERS = (("train", "blur"), ("train", "sharp"), ("train", "real_blur"), ("test", "blur"),
+            ("test", "sharp"), ("test_realblur", "blur"), ("test_realblur", "sharp"))
 
 # (split, source name, crop count, crop size)
 _PLAN = (
@@ -168,6 +177,10 @@ def _readme() -> str:
         "plus Gaussian noise std U(0.002, 0.008) on the [0, 1] scale, rounded to uint8.",
         "Layout: train/{blur,sharp}/<name>.png and test/{blur,sharp}/<name>.png.",
         "",
+        "train/real_blur/<name>.png (unpaired, other crops of the training photos) and",
+        "test_realblur/{blur,sharp}/<name>.png (held-out test photos, evaluation only):",
+        REAL_BLUR_RECIPE,
+        "",
     ]
     return "\n".join(lines)
 
@@ -184,6 +197,7 @@ def _generate(out: Path) -> None:
             fname = f"{name}_{j:02d}.png"
             _write_png(out / split / "blur" / fname, blurred)
             _write_png(out / split / "sharp" / fname, sharp)
+    generate_real_blur(out, _PLAN, _SEED, _load_source, _pick_crops, _write_png, _MAX_MARGIN)
 
 
 def build_demo_dataset(root: str | os.PathLike = "data/demo", force: bool = False) -> Path:
@@ -195,11 +209,12 @@ def build_demo_dataset(root: str | os.PathLike = "data/demo", force: bool = Fals
 
     Returns:
         The root path. ``<root>/train`` and ``<root>/test`` each hold ``blur/`` and ``sharp/``
-        with identical PNG file names (uint8 RGB).
+        with identical PNG file names (uint8 RGB); ``<root>/train/real_blur`` holds the
+        unpaired real-blur domain and ``<root>/test_realblur/{blur,sharp}`` its held-out pairs.
 
     The set is generated in a temporary sibling folder and moved in place; only ``train/``,
-    ``test/``, ``README.txt`` and ``.complete`` under ``root`` are replaced, any other file
-    there is left alone. Takes a few seconds on one CPU core.
+    ``test/``, ``test_realblur/``, ``README.txt`` and ``.complete`` under ``root`` are
+    replaced, any other file there is left alone. Takes a few seconds on one CPU core.
     """
     root = Path(root)
     marker = root / ".complete"
@@ -208,12 +223,11 @@ def build_demo_dataset(root: str | os.PathLike = "data/demo", force: bool = Fals
     root.mkdir(parents=True, exist_ok=True)
     tmp = root.parent / f".{root.name}.building-{os.getpid()}-{time.monotonic_ns()}"
     try:
-        for split in ("train", "test"):
-            for kind in ("blur", "sharp"):
-                (tmp / split / kind).mkdir(parents=True)
+        for split, kind in _FOLDERS:
+            (tmp / split / kind).mkdir(parents=True)
         _generate(tmp)
         marker.unlink(missing_ok=True)
-        for split in ("train", "test"):
+        for split in ("train", "test", "test_realblur"):
             if (root / split).exists():
                 shutil.rmtree(root / split)
             (tmp / split).rename(root / split)

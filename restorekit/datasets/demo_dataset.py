@@ -19,13 +19,14 @@ class DemoPairedDataset(PairedImageDataset):
 
     Args:
         root: where the demo data live (default ``data/demo``).
-        split: ``'train'`` or ``'test'``.
+        split: ``'train'``, ``'test'`` or ``'test_realblur'`` (the held-out pairs of the
+            "real blur" domain of the realistic-blur study).
         **kwargs: passed to :class:`PairedImageDataset` (``pipeline``, ``test_mode``, ...).
     """
 
     def __init__(self, root: str = "data/demo", split: str = "train", **kwargs) -> None:
-        if split not in ("train", "test"):
-            raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+        if split not in ("train", "test", "test_realblur"):
+            raise ValueError(f"split must be 'train', 'test' or 'test_realblur', got {split!r}")
         rank, _ = get_dist_info()
         if rank == 0:
             build_demo_dataset(root)

@@ -1,0 +1,104 @@
+"""The demo's "real blur" domain: a blur process unlike the one of the demo's training pairs.
+
+Used by the realistic-blur study (``docs/experiments/realistic_blur.md``): BGAN must learn to
+imitate this domain from unpaired examples, and DBGAN is evaluated on paired held-out images
+of it. Compared with the training pairs of :mod:`restorekit.datasets.demo` (one Boracchi & Foi
+trajectory kernel of 11-21 px, Gaussian noise, straight sRGB), every image here goes through:
+
+1. inverse camera response: ``x ** 2.2`` (linear light);
+2. exposure gain U(1.0, 1.5) (bright areas clip at 1 after blurring: saturated streaks);
+3. **spatially varying** shake: two LeviBorodenko-style kernels (odd size 13-21 px, intensity
+   U(0.3, 0.7), :func:`restorekit.blur.random_motion_kernel`), blended with a linear ramp of
+   random direction across the crop (pure kernel 1 on one side, pure kernel 2 on the other);
+4. Poisson-Gaussian sensor noise: variance ``a x + b^2`` with a U(2e-4, 1e-3), b U(0.002,
+   0.006) (linear [0, 1] scale), clipped to [0, 1];
+5. camera response ``x ** (1 / 2.2)`` and JPEG compression, quality U(55, 85).
+
+Images: ``train/real_blur/<photo>_<j>.png`` (8 crops of 160 px from each *training* photo, at
+positions drawn independently from the paired crops, sharp versions never written) and
+``test_realblur/{blur,sharp}/<photo>_<j>.png`` (8 pairs of 192 px from the held-out test
+photos; for evaluation only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from restorekit.blur import blur_image, jpeg_compress, random_motion_kernel
+
+__all__ = ["REAL_BLUR_RECIPE", "generate_real_blur", "make_real_blur"]
+
+_KERNEL_SIZES = tuple(range(13, 22, 2))  # <= 21: the crop margin of demo.py is 10 px
+_INTENSITY = (0.3, 0.7)
+_GAIN = (1.0, 1.5)
+_SHOT = (2e-4, 1e-3)
+_READ = (0.002, 0.006)
+_JPEG = (55, 85)
+_GAMMA = 2.2
+
+REAL_BLUR_RECIPE = (
+    "Real-blur domain (different process): inverse CRF x**2.2, exposure gain U(1, 1.5), two "
+    "LeviBorodenko-style kernels (13-21 px, intensity 0.3-0.7) blended by a linear ramp across "
+    "the crop (spatially varying blur), Poisson-Gaussian noise (a U(2e-4, 1e-3), b U(0.002, "
+    "0.006)), CRF x**(1/2.2), JPEG quality 55-85."
+)
+
+
+def make_real_blur(region: np.ndarray, margin: int, rng: np.random.Generator) -> np.ndarray:
+    """Blur a uint8 HWC RGB ``region`` (the crop plus ``margin`` px on every side).
+
+    Returns the uint8 blurred crop (the region without its margin).
+    """
+    lin = np.power(region.astype(np.float32) / 255.0, _GAMMA) * rng.uniform(*_GAIN)
+    kernels = [
+        random_motion_kernel(rng, int(rng.choice(_KERNEL_SIZES)), rng.uniform(*_INTENSITY))
+        for _ in range(2)
+    ]
+    b1, b2 = (blur_image(lin, k) for k in kernels)
+    h, w = lin.shape[:2]
+    angle = rng.uniform(0, 2 * np.pi)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    proj = (xx - w / 2) * np.cos(angle) + (yy - h / 2) * np.sin(angle)
+    weight = np.clip(0.5 + proj / max(h, w), 0.0, 1.0)[:, :, None]
+    out = np.clip(weight * b1 + (1 - weight) * b2, 0.0, 1.0)
+    variance = rng.uniform(*_SHOT) * out + rng.uniform(*_READ) ** 2
+    out = out + np.sqrt(variance) * rng.standard_normal(out.shape).astype(np.float32)
+    out = np.power(np.clip(out, 0.0, 1.0), 1.0 / _GAMMA)
+    out = out[margin:h - margin, margin:w - margin]
+    out = np.clip(np.rint(out * 255.0), 0, 255).astype(np.uint8)
+    return jpeg_compress(out, int(rng.integers(_JPEG[0], _JPEG[1] + 1)))
+
+
+def generate_real_blur(
+    out: Path,
+    plan: tuple,
+    seed: int,
+    load_source: Callable[[str], np.ndarray],
+    pick_crops: Callable,
+    write_png: Callable[[Path, np.ndarray], None],
+    margin: int,
+) -> None:
+    """Write the real-blur domain under ``out`` (see the module docstring).
+
+    ``plan`` rows are ``(split, photo, count, size)`` as in :mod:`restorekit.datasets.demo`;
+    train rows give unpaired ``train/real_blur`` images, test rows ``test_realblur`` pairs.
+    Seeds ``[seed, row, 1]`` differ from the paired crops' ``[seed, row]``.
+    """
+    cache: dict[str, np.ndarray] = {}
+    for index, (split, name, count, size) in enumerate(plan):
+        if name not in cache:
+            cache = {name: load_source(name)}
+        img = cache[name]
+        rng = np.random.default_rng([seed, index, 1])
+        for j, (y, x) in enumerate(pick_crops(img, count, size, rng)):
+            region = img[y - margin:y + size + margin, x - margin:x + size + margin]
+            blurred = make_real_blur(region, margin, rng)
+            fname = f"{name}_{j:02d}.png"
+            if split == "train":
+                write_png(out / "train" / "real_blur" / fname, blurred)
+            else:
+                write_png(out / "test_realblur" / "blur" / fname, blurred)
+                write_png(out / "test_realblur" / "sharp" / fname, img[y:y + size, x:x + size])
