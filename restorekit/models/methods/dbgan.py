@@ -27,6 +27,9 @@ class DBGAN(BaseGANRestorer):
         pixel_loss: content loss config (e.g. ``MSELoss``).
         perceptual_loss: e.g. ``PerceptualLoss(layer_weights={'conv5_4': 1.0})``.
         gan_loss: an adversarial loss (``RelativisticAverageLoss`` = RDBL, ``GANLoss``, ...).
+        conditional_disc: feed the discriminator ``inputs ⊕ image`` (channel concat, e.g. a
+            6-channel pix2pix PatchGAN as in the U-Net/LUR variant) instead of the image
+            alone (default, the paper's unconditional D).
     """
 
     def __init__(
@@ -36,9 +39,11 @@ class DBGAN(BaseGANRestorer):
         pixel_loss: dict | None = None,
         perceptual_loss: dict | None = None,
         gan_loss: dict | None = None,
+        conditional_disc: bool = False,
         **kwargs,
     ) -> None:
         super().__init__(generator, discriminator, **kwargs)
+        self.conditional_disc = conditional_disc
         self.pixel_loss = build_optional(pixel_loss)
         self.perceptual_loss = build_optional(perceptual_loss)
         self.gan_loss = build_optional(gan_loss)
@@ -46,6 +51,13 @@ class DBGAN(BaseGANRestorer):
             raise ValueError("DBGAN needs both a discriminator and a gan_loss, or neither")
         if self.pixel_loss is None and self.perceptual_loss is None and self.gan_loss is None:
             raise ValueError("DBGAN needs at least one of pixel_loss, perceptual_loss, gan_loss")
+
+    def disc_input(self, data: dict, image: torch.Tensor) -> torch.Tensor:
+        """What the discriminator sees: ``image``, or ``inputs ⊕ image`` (N, 6, H, W) when
+        ``conditional_disc``."""
+        if not self.conditional_disc:
+            return image
+        return torch.cat([data["inputs"], image], dim=1)
 
     def g_step(self, data: dict, outputs: torch.Tensor) -> dict[str, torch.Tensor]:
         gt = data["gt"]
@@ -56,12 +68,16 @@ class DBGAN(BaseGANRestorer):
             losses["loss_perceptual"] = self.perceptual_loss(outputs, gt)
         if self.gan_loss is not None:
             disc = self.frozen(self.discriminator)
-            real_pred = disc(gt).detach() if self.gan_loss.relativistic else None
-            losses["loss_gan"] = self.gan_loss.gen_loss(real_pred, disc(outputs))
+            real_pred = None
+            if self.gan_loss.relativistic:
+                with torch.no_grad():  # a tensor or a list (multi-scale D)
+                    real_pred = disc(self.disc_input(data, gt))
+            losses["loss_gan"] = self.gan_loss.gen_loss(real_pred,
+                                                        disc(self.disc_input(data, outputs)))
             self.unfreeze(self.discriminator)
         return losses
 
     def d_step(self, data: dict, outputs: torch.Tensor) -> dict[str, torch.Tensor]:
-        real_pred = self.discriminator(data["gt"])
-        fake_pred = self.discriminator(outputs)
+        real_pred = self.discriminator(self.disc_input(data, data["gt"]))
+        fake_pred = self.discriminator(self.disc_input(data, outputs))
         return {"loss_d": self.gan_loss.disc_loss(real_pred, fake_pred)}
