@@ -145,6 +145,14 @@ class BaseGANRestorer(BaseModel):
     test_step = val_step
 
     # ------------------------------------------------------------------ training
+    def prepare_train_data(self, data: dict) -> dict:
+        """Hook run on the preprocessed batch before the G/D steps (default: unchanged).
+
+        Methods that make their own network input (BGAN feeds the sharp image, the
+        realistic-blur DBGAN feeds BGAN-blurred images) replace ``data['inputs']`` here.
+        """
+        return data
+
     def g_step(self, data: dict, outputs: torch.Tensor) -> dict[str, torch.Tensor]:
         """Generator losses for one batch; ``outputs`` = generator(inputs)."""
         raise NotImplementedError
@@ -158,6 +166,7 @@ class BaseGANRestorer(BaseModel):
         for key, value in data.items():
             if isinstance(value, torch.Tensor) and value.dim() == 4:
                 data[key] = self._format(value)
+        data = self.prepare_train_data(data)
         log_vars: dict[str, torch.Tensor] = {}
         g_wrapper = optim_wrapper["generator"]
         outputs = None

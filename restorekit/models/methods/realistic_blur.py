@@ -1,0 +1,114 @@
+"""Scheme 1 of "Deblurring by Realistic Blurring": DBGAN trained on a frozen BGAN's blur."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+
+from restorekit.registry import MODELS
+from restorekit.structures import DataSample
+
+from .bgan import pack_predictions, sharp_and_paired_blur
+from .dbgan import DBGAN
+from .gan_restorer import build_optional, unwrap
+from .realistic_blur_utils import load_blur_generator, mix_blur
+
+
+@MODELS.register_module()
+class RealisticBlurDBGAN(DBGAN):
+    """DBGAN whose training inputs are made by a frozen, pre-trained BGAN generator.
+
+    Per training batch: ``b_syn = BGAN(gt, noise)`` (no grad, eval mode), then per sample the
+    input is the dataset's real blurred ``inputs`` with probability ``real_pair_ratio`` and
+    ``b_syn`` otherwise; the DBGAN losses and steps are those of :class:`DBGAN` (RDBL with
+    x_r = ``gt``). The paper trains DBGAN on BGAN outputs only (``real_pair_ratio=0``; whether
+    real pairs are mixed in is not stated, see ``docs/methods/realistic_blur.md``).
+
+    The BGAN generator (``self.blur_generator``) is loaded from ``blur_generator_ckpt`` when
+    the model is built (and again after ``init_weights``), has ``requires_grad=False``, stays
+    in eval mode even under ``model.train()``, must not appear in ``optim_wrapper`` and, having
+    no trainable parameters, is only moved to the device by ``MMSeparateDistributedDataParallel``.
+    Its weights are part of this model's state dict, so a DBGAN checkpoint is self-contained.
+
+    Data: ``gt`` sharp (N, 3, H, W) [0, 1]; ``inputs`` the paired real blur (or, for sharp-only
+    data without ``gt``, the sharp images themselves; then ``real_pair_ratio`` must be 0).
+    ``predict`` deblurs ``inputs`` as DBGAN does and, when ``gt`` is present, also returns
+    ``synthetic_blur_img`` = BGAN(gt) (noise seed ``test_noise_seed``) for side-by-side grids.
+
+    Args:
+        blur_generator: config of the BGAN generator (``BlurGenerator``), identical to the one
+            trained.
+        blur_generator_ckpt: path of the BGAN checkpoint (``work_dirs/bgan_*/iter_N.pth``);
+            ``None`` keeps random weights (tests only: it must be said explicitly).
+        blur_generator_ckpt_prefix: key prefix in that checkpoint (``'generator.'`` for the
+            BGAN method, ``'blur_generator.'`` for the joint method, ``''`` for a bare
+            state dict); ``None`` = detect.
+        real_pair_ratio: probability in [0, 1] that a sample uses its real paired blur.
+        test_noise_seed: noise seed of ``synthetic_blur_img`` in ``predict``.
+        **kwargs: :class:`DBGAN` arguments (generator, discriminator, losses, train_cfg, ...).
+    """
+
+    def __init__(
+        self,
+        blur_generator: dict,
+        blur_generator_ckpt: str | None,
+        blur_generator_ckpt_prefix: str | None = None,
+        real_pair_ratio: float = 0.0,
+        test_noise_seed: int | None = 0,
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        if not 0.0 <= real_pair_ratio <= 1.0:
+            raise ValueError(f"real_pair_ratio must be in [0, 1], got {real_pair_ratio}")
+        self.real_pair_ratio = float(real_pair_ratio)
+        self.test_noise_seed = test_noise_seed
+        self.blur_generator_ckpt = blur_generator_ckpt
+        self.blur_generator_ckpt_prefix = blur_generator_ckpt_prefix
+        self.blur_generator = build_optional(blur_generator)
+        if self.channels_last:
+            self.blur_generator.to(memory_format=torch.channels_last)
+        self.load_blur_generator()
+
+    def load_blur_generator(self) -> None:
+        """(Re)load the BGAN weights from ``blur_generator_ckpt`` and freeze them."""
+        bgan = unwrap(self.blur_generator)
+        if self.blur_generator_ckpt is not None:
+            load_blur_generator(bgan, self.blur_generator_ckpt, self.blur_generator_ckpt_prefix)
+        bgan.requires_grad_(False)
+        bgan.eval()
+
+    def init_weights(self) -> None:
+        super().init_weights()
+        self.load_blur_generator()  # an init_cfg must never overwrite the trained BGAN
+
+    def train(self, mode: bool = True):
+        super().train(mode)
+        unwrap(self.blur_generator).eval()
+        return self
+
+    @torch.no_grad()
+    def synthesize(self, sharp: torch.Tensor, seed: int | None = None) -> torch.Tensor:
+        """BGAN(sharp) (N, 3, H, W) [0, 1], no grad; ``seed`` fixes the noise."""
+        generator = None
+        if seed is not None:
+            generator = torch.Generator(device=sharp.device).manual_seed(int(seed))
+        return self.blur_generator(self._format(sharp), generator=generator)
+
+    def prepare_train_data(self, data: dict) -> dict:
+        sharp, paired = sharp_and_paired_blur(data["inputs"], data.get("gt"))
+        synthetic = self.synthesize(sharp).detach()
+        inputs, use_real = mix_blur(synthetic, paired, self.real_pair_ratio)
+        return dict(data, inputs=inputs, gt=sharp, use_real_blur=use_real)
+
+    @torch.no_grad()
+    def predict(
+        self, inputs: torch.Tensor, data_samples: Sequence[DataSample] | None = None, **images
+    ) -> list[DataSample]:
+        gt = images.get("gt")
+        restored = self.generator(self._format(inputs))
+        synthetic = self.synthesize(gt, self.test_noise_seed) if gt is not None else None
+        return pack_predictions(
+            data_samples,
+            dict(pred_img=restored, input_img=inputs, gt_img=gt, synthetic_blur_img=synthetic),
+        )
