@@ -1,0 +1,19 @@
+"""Inference APIs: build a model, deblur images of any size, fast CPU and ONNX paths."""
+
+from .fast_inference import FastGenerator, fold_conv_bn, prepare_fast_generator
+from .inference import deblur, deblur_tensor, load_image
+from .model_loading import CheckpointMismatchError, init_model, model_size_divisor
+from .norm_rewrite import rewrite_batch_stats_norms
+
+__all__ = [
+    "CheckpointMismatchError",
+    "FastGenerator",
+    "deblur",
+    "deblur_tensor",
+    "fold_conv_bn",
+    "init_model",
+    "load_image",
+    "model_size_divisor",
+    "prepare_fast_generator",
+    "rewrite_batch_stats_norms",
+]

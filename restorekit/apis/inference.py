@@ -1,0 +1,157 @@
+"""High-level inference: :func:`deblur` one image of any size, whole or in tiles.
+
+``deblur(model, image)`` returns a uint8 (H, W, 3) RGB array of the input's size. The image is
+padded (reflect) to the network's stride and the output cropped back; with ``tile=`` it is
+processed in overlapping tiles blended by :func:`restorekit.apis.tiling.run_tiled`. Backends:
+``'torch'`` (eager, or the fast CPU path with ``fast=True`` / ``'bf16'``) and
+``'onnxruntime'`` (a file from ``tools/export_onnx.py``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Union
+
+import numpy as np
+import torch
+from torch import nn
+
+from restorekit.datasets.transforms.loading import read_image
+
+from .fast_inference import prepare_fast_generator
+from .onnx_runtime import OnnxRuntimeGenerator
+from .tiling import run_padded, run_tiled
+
+ImageInput = Union[str, os.PathLike, np.ndarray]
+_ONNX_CACHE: dict[tuple[str, int | None], OnnxRuntimeGenerator] = {}
+
+
+def load_image(image: ImageInput) -> np.ndarray:
+    """A path (any format OpenCV reads) or an array -> uint8 (H, W, 3) RGB.
+
+    Arrays: uint8 (H, W, 3) RGB or (H, W) gray; float arrays must be in [0, 1].
+    Raises FileNotFoundError for a missing path and ImageReadError for an unreadable file.
+    """
+    if isinstance(image, (str, os.PathLike)):
+        path = Path(image)
+        if not path.is_file():
+            raise FileNotFoundError(f"Input image '{path}' does not exist.")
+        return read_image(str(path))
+    if not isinstance(image, np.ndarray):
+        raise TypeError(f"deblur expects a path or a numpy array, got {type(image).__name__}")
+    if image.ndim == 2:
+        image = np.repeat(image[:, :, None], 3, axis=2)
+    if image.ndim != 3 or image.shape[2] != 3:
+        raise ValueError(f"Expected an (H, W, 3) RGB or (H, W) gray array, got {image.shape}")
+    if image.dtype != np.uint8:
+        image = np.clip(np.round(image.astype(np.float64) * 255.0), 0, 255).astype(np.uint8)
+    return image
+
+
+def to_uint8(img: torch.Tensor) -> np.ndarray:
+    """(1, 3, H, W) or (3, H, W) float in [0, 1] -> uint8 (H, W, 3) (clamped, rounded)."""
+    img = img.reshape(-1, *img.shape[-2:])
+    return (img.clamp(0, 1).mul(255).round().to(torch.uint8)
+            .permute(1, 2, 0).contiguous().numpy())
+
+
+def get_network(model: nn.Module | OnnxRuntimeGenerator | None, backend: str = "torch",
+                fast: bool | str = False, onnx: str | None = None,
+                num_threads: int | None = None) -> tuple[Callable, int, str]:
+    """Resolve ``(network, size_divisor, pad_mode)`` for :func:`deblur`.
+
+    The network maps float32 (1, 3, h, w) [0, 1] -> (1, 3, h, w) [0, 1]. Prepared fast
+    networks and onnxruntime sessions are cached (on the model / by file path).
+    """
+    if backend == "onnxruntime" or isinstance(model, OnnxRuntimeGenerator):
+        if isinstance(model, OnnxRuntimeGenerator):
+            session = model
+        else:
+            if onnx is None:
+                raise ValueError("backend='onnxruntime' needs onnx='model.onnx' (see "
+                                 "tools/export_onnx.py)")
+            key = (os.path.abspath(onnx), num_threads)
+            if key not in _ONNX_CACHE:
+                _ONNX_CACHE[key] = OnnxRuntimeGenerator(onnx, num_threads)
+            session = _ONNX_CACHE[key]
+        divisor = max(session.size_divisor, int(getattr(model, "size_divisor", 1) or 1))
+        return session, divisor, getattr(model, "pad_mode", "reflect")
+    if backend != "torch":
+        raise ValueError(f"backend must be 'torch' or 'onnxruntime', got {backend!r}")
+    if model is None:
+        raise ValueError("backend='torch' needs a model (see restorekit.apis.init_model)")
+    divisor = int(getattr(model, "size_divisor", None)
+                  or getattr(getattr(model, "generator", model), "size_divisor", 1))
+    pad_mode = getattr(model, "pad_mode", "reflect")
+    if fast:
+        precision = fast if isinstance(fast, str) else "fp32"
+        cache = model.__dict__.setdefault("_restorekit_fast", {})
+        if precision not in cache:
+            cache[precision] = prepare_fast_generator(model, precision, num_threads=num_threads)
+        return cache[precision], divisor, pad_mode
+    if num_threads is not None:
+        torch.set_num_threads(int(num_threads))
+    if hasattr(model, "generator"):
+        def network(x: torch.Tensor) -> torch.Tensor:
+            with torch.inference_mode():
+                return model(x, mode="tensor")
+    else:
+        def network(x: torch.Tensor) -> torch.Tensor:
+            with torch.inference_mode():
+                return model(x)
+    return network, divisor, pad_mode
+
+
+def model_device(model: object) -> torch.device:
+    """Device of the first parameter (CPU for parameter-free models and ONNX sessions)."""
+    if isinstance(model, nn.Module):
+        for p in model.parameters():
+            return p.device
+    return torch.device("cpu")
+
+
+def deblur_tensor(model: nn.Module | OnnxRuntimeGenerator | None, image: ImageInput,
+                  tile: int | None = None, tile_overlap: int = 32, backend: str = "torch",
+                  fast: bool | str = False, onnx: str | None = None,
+                  num_threads: int | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> torch.Tensor:
+    """As :func:`deblur` but returns the float32 (1, 3, H, W) CPU output in [0, 1], unrounded."""
+    img = load_image(image)
+    network, divisor, pad_mode = get_network(model, backend, fast, onnx, num_threads)
+    device = model_device(model) if backend == "torch" else torch.device("cpu")
+    x = torch.from_numpy(img).permute(2, 0, 1).unsqueeze(0).float().div_(255.0)
+    with torch.inference_mode():
+        if tile:
+            out = run_tiled(network, x, divisor, tile, tile_overlap, pad_mode, device, progress)
+        else:
+            out = run_padded(network, x, divisor, pad_mode, device)
+    return out.clamp(0, 1)  # out of place: a normal tensor, usable outside inference mode
+
+
+def deblur(model: nn.Module | OnnxRuntimeGenerator | None, image_or_path: ImageInput,
+           tile: int | None = None, tile_overlap: int = 32, backend: str = "torch",
+           fast: bool | str = False, onnx: str | None = None, num_threads: int | None = None,
+           progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+    """Deblur one image of any size.
+
+    Args:
+        model: a model from :func:`restorekit.apis.init_model` (or any generator module);
+            may be ``None`` with ``backend='onnxruntime'``.
+        image_or_path: image file path, or uint8 (H, W, 3) RGB / (H, W) gray array.
+        tile: tile side in pixels (rounded up to the network stride); ``None`` = whole image.
+        tile_overlap: minimum overlap of neighbouring tiles (pixels).
+        backend: ``'torch'`` or ``'onnxruntime'`` (then pass ``onnx=``).
+        fast: ``False`` (eager), ``True`` / ``'fp32'`` (BN folding + channels-last, equal to
+            eager within ~1e-5) or ``'bf16'`` (autocast, see ``docs/inference.md``).
+        onnx: path of an exported model for ``backend='onnxruntime'``.
+        num_threads: CPU threads (torch: process-wide; onnxruntime: per session).
+        progress: ``callback(done, total)`` called after each tile.
+
+    Returns:
+        uint8 (H, W, 3) RGB array, same H, W as the input.
+    """
+    out = deblur_tensor(model, image_or_path, tile, tile_overlap, backend, fast, onnx,
+                        num_threads, progress)
+    return to_uint8(out)

@@ -1,0 +1,171 @@
+"""Build a restorekit model from a config and load a checkpoint for inference.
+
+:func:`init_model` is the entry point of every inference tool (``tools/deblur.py``,
+``tools/export_onnx.py``, ``tools/benchmark.py``). Checkpoints are read with
+``weights_only=True`` and restorekit's allow-list (:mod:`restorekit.engine.safe_checkpoint`);
+a checkpoint that does not fit the config raises :class:`CheckpointMismatchError` listing the
+missing / unexpected / wrongly shaped keys instead of silently keeping random weights.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import warnings
+from pathlib import Path
+from typing import Union
+
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from torch import nn
+
+from restorekit.engine.safe_checkpoint import load_checkpoint_safely
+from restorekit.registry import MODELS, SCOPE
+
+ConfigLike = Union[str, os.PathLike, Config, dict]
+_MAX_LISTED = 8
+
+
+class CheckpointMismatchError(RuntimeError):
+    """A checkpoint's keys or shapes do not match the model the config builds."""
+
+
+def _listed(keys: list[str]) -> str:
+    more = f" ... (+{len(keys) - _MAX_LISTED} more)" if len(keys) > _MAX_LISTED else ""
+    return ", ".join(keys[:_MAX_LISTED]) + more
+
+
+def load_config(config: ConfigLike) -> Config:
+    """A :class:`Config` from a path, a Config or a plain dict (with a ``model`` key)."""
+    if isinstance(config, Config):
+        return config
+    if isinstance(config, dict):
+        return Config(config)
+    path = Path(config)
+    if not path.is_file():
+        raise FileNotFoundError(f"Config file '{path}' does not exist. Pass the path of a .py "
+                                f"config, e.g. configs/demo/dbgan_demo.py.")
+    return Config.fromfile(str(path))
+
+
+def extract_state_dict(ckpt: dict, path: str) -> dict[str, torch.Tensor]:
+    """The state dict inside an mmengine checkpoint (``state_dict``), a BasicSR-style file
+    (``params_ema`` / ``params``) or a plain ``{name: tensor}`` dict; ``module.`` prefixes
+    (DataParallel) are removed."""
+    if not isinstance(ckpt, dict):
+        raise CheckpointMismatchError(f"Checkpoint '{path}' holds a {type(ckpt).__name__}, not "
+                                      f"a dict of tensors.")
+    for key in ("state_dict", "params_ema", "params"):
+        if isinstance(ckpt.get(key), dict):
+            ckpt = ckpt[key]
+            break
+    state = {k: v for k, v in ckpt.items() if isinstance(v, torch.Tensor)}
+    if not state:
+        raise CheckpointMismatchError(
+            f"Checkpoint '{path}' contains no tensors (top-level keys: {_listed(sorted(ckpt))}); "
+            f"expected an mmengine checkpoint with 'state_dict' or a plain state dict.")
+    for prefix in ("module.",):
+        if all(k.startswith(prefix) for k in state):
+            state = {k[len(prefix):]: v for k, v in state.items()}
+    return state
+
+
+def load_inference_weights(model: nn.Module, checkpoint: str) -> dict[str, list[str]]:
+    """Load ``checkpoint`` into ``model`` (a method with ``.generator`` or a bare network).
+
+    A state dict of the generator alone (keys without ``generator.``) is accepted too. Keys the
+    generator needs must all be present with the right shapes and the file must not hold keys
+    the model does not know; keys of other sub-modules (discriminator, counters) may be absent,
+    since inference does not use them.
+
+    Returns:
+        ``{'missing': [...], 'unexpected': [...]}`` (only tolerated missing keys remain).
+
+    Raises:
+        FileNotFoundError: no file at ``checkpoint``.
+        CheckpointMismatchError: missing generator keys, unexpected keys or shape mismatches.
+    """
+    if not os.path.isfile(checkpoint):
+        raise FileNotFoundError(f"Checkpoint file '{checkpoint}' does not exist.")
+    state = extract_state_dict(load_checkpoint_safely(checkpoint), checkpoint)
+    target = model
+    generator = getattr(model, "generator", None)
+    own = model.state_dict()
+    if generator is None and not any(k in own for k in state):  # method checkpoint, bare net
+        state = {k[len("generator."):]: v for k, v in state.items()
+                 if k.startswith("generator.")} or state
+    if generator is not None and not any(k in own for k in state):
+        gen_keys = generator.state_dict()
+        if any(k in gen_keys for k in state):  # a generator-only state dict
+            target, own = generator, gen_keys
+    required = [k for k in own if target is not model or generator is None
+                or k.startswith("generator.")]
+    missing = [k for k in required if k not in state]
+    unexpected = sorted(k for k in state if k not in own)
+    shapes = [f"{k}: checkpoint {tuple(state[k].shape)} vs model {tuple(own[k].shape)}"
+              for k in state if k in own and state[k].shape != own[k].shape]
+    if missing or unexpected or shapes:
+        parts = []
+        if missing:
+            parts.append(f"{len(missing)} missing key(s): {_listed(missing)}")
+        if unexpected:
+            parts.append(f"{len(unexpected)} unexpected key(s): {_listed(unexpected)}")
+        if shapes:
+            parts.append(f"{len(shapes)} shape mismatch(es): {_listed(shapes)}")
+        raise CheckpointMismatchError(
+            f"Checkpoint '{checkpoint}' does not match the model built from the config "
+            f"({type(model).__name__}): " + "; ".join(parts) + ". Check that the config is the "
+            "one the checkpoint was trained with (or convert official weights with "
+            "tools/converters/).")
+    target.load_state_dict(state, strict=False)
+    tolerated = [k for k in own if k not in state]
+    return {"missing": tolerated, "unexpected": []}
+
+
+def model_size_divisor(model: nn.Module) -> int:
+    """The stride an input's H and W must be multiples of: the least common multiple of the
+    data preprocessor's ``pad_size_divisor`` and the generator's ``size_divisor`` (1 if none)."""
+    divisor = 1
+    pre = getattr(model, "data_preprocessor", None)
+    generator = getattr(model, "generator", model)
+    for value in (getattr(pre, "pad_size_divisor", 1), getattr(generator, "size_divisor", 1)):
+        if isinstance(value, int) and value > 0:
+            divisor = divisor * value // math.gcd(divisor, value)
+    return divisor
+
+
+def init_model(config: ConfigLike, checkpoint: str | None = None, device: str = "cpu",
+               cfg_options: dict | None = None) -> nn.Module:
+    """Build ``cfg.model`` with the ``restorekit`` default scope, load weights, eval mode.
+
+    Args:
+        config: path of a config file, a :class:`mmengine.config.Config` or a dict.
+        checkpoint: an mmengine checkpoint (``state_dict`` inside) or a plain state dict of the
+            model or of its generator; ``None`` keeps the random initialisation (speed runs).
+        device: ``'cpu'``, ``'cuda'``, ``'cuda:1'`` ...
+        cfg_options: overrides merged into the config (``{'model.generator.num_blocks': 2}``).
+
+    Returns:
+        the model in eval mode on ``device`` with attributes ``cfg`` (the config),
+        ``size_divisor`` (see :func:`model_size_divisor`), ``pad_mode`` (the preprocessor's,
+        default ``'reflect'``) and ``checkpoint_report`` (tolerated missing keys).
+    """
+    cfg = load_config(config)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    if "model" not in cfg:
+        raise KeyError(f"Config {getattr(cfg, 'filename', None) or '<dict>'} has no 'model' "
+                       f"entry; init_model needs one.")
+    init_default_scope(cfg.get("default_scope", SCOPE))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = MODELS.build(cfg.model)
+    report: dict[str, list[str]] = {"missing": [], "unexpected": []}
+    if checkpoint is not None:
+        report = load_inference_weights(model, str(checkpoint))
+    model.cfg = cfg
+    model.size_divisor = model_size_divisor(model)
+    model.pad_mode = getattr(getattr(model, "data_preprocessor", None), "pad_mode", "reflect")
+    model.checkpoint_report = report
+    return model.to(device).eval()
