@@ -1,0 +1,73 @@
+"""tools/deblur.py: file / folder / glob inputs, tiles, fast path, onnxruntime backend."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _tool(name: str):
+    spec = importlib.util.spec_from_file_location(f"tool_{name}", ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture()
+def setup(tmp_path):
+    cfg = tmp_path / "tiny.py"
+    cfg.write_text("model = dict(type='RRDBNet', mid_channels=8, num_blocks=1, "
+                   "growth_channels=4)\n")
+    rng = np.random.default_rng(0)
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    for name, (h, w) in {"a.png": (20, 31), "b.jpg": (17, 16), "sub/c.png": (9, 12)}.items():
+        cv2.imwrite(str(tmp_path / "in" / name), rng.integers(0, 256, (h, w, 3), np.uint8))
+    (tmp_path / "in" / "notes.txt").write_text("not an image")
+    return tmp_path, str(cfg)
+
+
+def test_folder_glob_and_file(setup):
+    tmp_path, cfg = setup
+    tool = _tool("deblur")
+    assert tool.main([cfg, "none", str(tmp_path / "in"), "--out-dir", str(tmp_path / "o1")]) == 0
+    assert sorted(p.name for p in (tmp_path / "o1").iterdir()) == ["a.png", "b.png"]
+    assert cv2.imread(str(tmp_path / "o1" / "a.png")).shape == (20, 31, 3)
+    tool.main([cfg, "none", str(tmp_path / "in"), "--out-dir", str(tmp_path / "o2"),
+               "--recursive", "--tile", "16", "--tile-overlap", "8", "--fast"])
+    assert (tmp_path / "o2" / "sub" / "c.png").is_file()
+    tool.main([cfg, "none", str(tmp_path / "in" / "*.png"), "--out-dir", str(tmp_path / "o3")])
+    assert [p.name for p in (tmp_path / "o3").iterdir()] == ["a.png"]
+    tool.main([cfg, "none", str(tmp_path / "in" / "b.jpg"), "--out-dir", str(tmp_path / "o4"),
+               "--fast", "bf16", "--threads", str(torch.get_num_threads())])
+    assert cv2.imread(str(tmp_path / "o4" / "b.png")).shape == (17, 16, 3)
+
+
+def test_onnxruntime_backend(setup):
+    tmp_path, cfg = setup
+    onnx_path = tmp_path / "m.onnx"
+    assert _tool("export_onnx").main([cfg, "none", "--out", str(onnx_path), "--dynamic",
+                                      "--shape", "16", "16"]) == 0
+    _tool("deblur").main(["none", "none", str(tmp_path / "in"), "--out-dir",
+                          str(tmp_path / "o"), "--backend", "onnxruntime", "--onnx",
+                          str(onnx_path)])
+    assert (tmp_path / "o" / "a.png").is_file()
+
+
+def test_errors(setup):
+    tmp_path, cfg = setup
+    tool = _tool("deblur")
+    with pytest.raises(FileNotFoundError, match="neither"):
+        tool.main([cfg, "none", str(tmp_path / "missing.png"), "--out-dir", str(tmp_path)])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(FileNotFoundError, match="No images"):
+        tool.main([cfg, "none", str(tmp_path / "empty"), "--out-dir", str(tmp_path / "o")])
+    with pytest.raises(SystemExit):
+        tool.main([cfg, "none", str(tmp_path / "in"), "--out-dir", str(tmp_path / "o"),
+                   "--backend", "onnxruntime"])
