@@ -107,7 +107,7 @@ TRANSFORMS = _child("transform", MMENGINE_TRANSFORMS, "restorekit.datasets.trans
 
 # models: generators, discriminators, losses, preprocessors and methods share one registry
 MODELS = _child("model", MMENGINE_MODELS, "restorekit.models")
-MODEL_WRAPPERS = _child("model_wrapper", MMENGINE_MODEL_WRAPPERS, "restorekit.models")
+MODEL_WRAPPERS = _child("model_wrapper", MMENGINE_MODEL_WRAPPERS, "restorekit.engine")
 WEIGHT_INITIALIZERS = _child("weight initializer", MMENGINE_WEIGHT_INITIALIZERS, "restorekit.models")
 
 # evaluation

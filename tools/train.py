@@ -16,6 +16,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 from restorekit.engine.safe_checkpoint import allow_mmengine_checkpoint_globals
+from restorekit.utils.dist import init_cpu_process_group_if_needed
 from restorekit.utils.runner_setup import default_work_dir, enable_amp, select_dist_backend
 
 
@@ -66,6 +67,7 @@ def main(argv=None) -> None:
     args = parse_args(argv)
     cfg = build_config(args)
     allow_mmengine_checkpoint_globals()
+    init_cpu_process_group_if_needed(args.launcher)
     runner = Runner.from_cfg(cfg)
     runner.train()
 

@@ -26,7 +26,9 @@ env_cfg = dict(
 )
 # one DDP wrapper per sub-module: G and D receive gradients in different backward passes
 model_wrapper_cfg = dict(
-    type="MMSeparateDistributedDataParallel", broadcast_buffers=False, find_unused_parameters=False
+    type="restorekit.SeparateDistributedDataParallel",
+    broadcast_buffers=False,
+    find_unused_parameters=False,
 )
 log_processor = dict(type="LogProcessor", window_size=50, by_epoch=False)
 log_level = "INFO"

@@ -1,6 +1,6 @@
 """Engine pieces: hooks, optimizer wrappers, atomic checkpoint writes, safe loading."""
 
-from . import atomic_backend, hooks, optimizers  # noqa: F401
+from . import atomic_backend, hooks, optimizers, wrappers  # noqa: F401
 from .safe_checkpoint import allow_mmengine_checkpoint_globals
 
 allow_mmengine_checkpoint_globals()

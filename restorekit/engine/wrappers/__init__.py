@@ -1,0 +1,5 @@
+"""Model wrappers for distributed training."""
+
+from .separate_ddp import SeparateDistributedDataParallel
+
+__all__ = ["SeparateDistributedDataParallel"]
