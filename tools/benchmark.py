@@ -1,0 +1,235 @@
+"""Compare several configs / checkpoints on one test set: quality, size, speed, memory.
+
+    python tools/benchmark.py --models CFG[:CKPT] [CFG[:CKPT] ...] [--data-root DIR]
+        [--max-images N] [--repeats 3] [--warmup 1] [--device cpu] [--fast fp32|bf16]
+        [--tile T] [--threads N] [--out-dir work_dirs/benchmark] [--lpips-net alex]
+
+A model without ``:CKPT`` runs with random weights (its quality columns are then meaningless
+and marked so; use it for speed). The test set is the first config's ``test_dataloader``
+(the demo test set for the demo configs) or ``--data-root`` with ``blur/`` and ``sharp/``.
+Each image is deblurred with :func:`restorekit.apis.deblur_tensor` (pad-to-stride, optional
+tiles / fast path). Written to ``--out-dir``: ``benchmark.md``, ``benchmark.csv``,
+``benchmark.json`` and ``psnr_vs_latency.png``. Column definitions: docs/benchmark.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import functools
+import gc
+import json
+import math
+import os
+import sys
+import time
+from pathlib import Path
+
+import torch
+from tqdm import tqdm
+
+from restorekit.apis import deblur_tensor, init_model
+from restorekit.apis.benchmarking import (
+    PeakRSS,
+    complexity,
+    load_config_pairs,
+    load_folder_pairs,
+    median,
+)
+from restorekit.apis.model_loading import load_config
+from restorekit.evaluation.metrics import build_lpips_model, lpips_unavailable_reason, psnr, ssim
+
+COLUMNS = ["method", "weights", "params_M", "gflops_720p", "latency_s", "latency_s_per_MP",
+           "peak_rss_MiB", "inference_mem_MiB", "psnr", "ssim", "lpips", "device"]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description="Benchmark restorekit models on a test set")
+    p.add_argument("--models", nargs="+", required=True, metavar="CFG[:CKPT]")
+    p.add_argument("--data-root", help="folder with blur/ and sharp/ (default: the first "
+                                       "config's test_dataloader)")
+    p.add_argument("--max-images", type=int, default=None)
+    p.add_argument("--repeats", type=int, default=3, help="timed passes over the test set")
+    p.add_argument("--warmup", type=int, default=1, help="untimed runs before timing")
+    p.add_argument("--device", default="cpu")
+    p.add_argument("--fast", choices=["fp32", "bf16"], default=None, help="fast CPU path")
+    p.add_argument("--tile", type=int, default=None)
+    p.add_argument("--tile-overlap", type=int, default=32)
+    p.add_argument("--threads", type=int, default=None)
+    p.add_argument("--complexity-size", nargs=2, type=int, default=(720, 1280),
+                   metavar=("H", "W"))
+    p.add_argument("--lpips-net", default="alex", choices=["alex", "vgg", "squeeze"])
+    p.add_argument("--out-dir", default="work_dirs/benchmark")
+    return p.parse_args(argv)
+
+
+def split_spec(spec: str) -> tuple[str, str | None]:
+    """``'cfg.py:ckpt.pth'`` -> (cfg, ckpt); ``'cfg.py'`` -> (cfg, None)."""
+    head, sep, tail = spec.rpartition(":")
+    if sep and head.endswith(".py"):
+        return head, tail or None
+    return spec, None
+
+
+def _fmt(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+class Metrics:
+    """PSNR / SSIM (RGB, no crop, mmagic conventions) and LPIPS when its weights exist."""
+
+    def __init__(self, net: str) -> None:
+        self.lpips_reason = lpips_unavailable_reason(net)
+        self.net = net
+        self._lpips = None
+
+    def __call__(self, pred: torch.Tensor, gt: torch.Tensor) -> dict[str, float | None]:
+        """pred, gt: float (3, H, W) in [0, 1]."""
+        out: dict[str, float | None] = {"psnr": psnr(pred, gt), "ssim": ssim(pred, gt),
+                                        "lpips": None}
+        if self.lpips_reason is None:
+            if self._lpips is None:
+                self._lpips = build_lpips_model(self.net)
+            with torch.no_grad():
+                out["lpips"] = float(self._lpips(pred[None] * 2 - 1, gt[None] * 2 - 1))
+        return out
+
+
+def _to_tensor(img) -> torch.Tensor:
+    return torch.from_numpy(img).permute(2, 0, 1).float() / 255.0
+
+
+def bench_model(spec: str, pairs, args, metrics: Metrics, bar: tqdm) -> dict:
+    cfg_path, ckpt = split_spec(spec)
+    model = init_model(cfg_path, ckpt, args.device)
+    gen = getattr(model, "generator", model)
+    cx = complexity(gen, tuple(args.complexity_size), model.size_divisor)
+    arch = type(gen).__name__ if gen is model else f"{type(model).__name__}/{type(gen).__name__}"
+
+    run = functools.partial(deblur_tensor, model, tile=args.tile,
+                            tile_overlap=args.tile_overlap, fast=args.fast or False,
+                            num_threads=args.threads)
+
+    for _ in range(args.warmup):
+        run(pairs[0][1])
+    times, per_mp, scores = [], [], []
+    with PeakRSS() as mem:
+        for rep in range(args.repeats):
+            for _name, blur, sharp in pairs:
+                t0 = time.perf_counter()
+                out = run(blur)
+                dt = time.perf_counter() - t0
+                times.append(dt)
+                per_mp.append(dt / (blur.shape[0] * blur.shape[1] / 1e6))
+                if rep == 0:
+                    scores.append(metrics(out[0], _to_tensor(sharp)))
+                bar.update(1)
+    row = {
+        "method": f"{Path(cfg_path).stem} ({arch})",
+        "config": cfg_path, "weights": Path(ckpt).name if ckpt else "random",
+        "params_M": cx["params"] / 1e6, "gflops_720p": cx.get("gflops_mmengine"),
+        "gmacs_720p_flop_counter": cx.get("gmacs_flop_counter"), "complexity_input": cx["input"],
+        "latency_s": median(times), "latency_s_per_MP": median(per_mp),
+        "peak_rss_MiB": mem.peak_mib, "inference_mem_MiB": mem.delta_mib,
+        "device": args.device + (f" ({args.fast})" if args.fast else "")
+                  + (f" tile {args.tile}" if args.tile else ""),
+        "timed_runs": len(times),
+    }
+    for key in ("psnr", "ssim", "lpips"):
+        vals = [s[key] for s in scores if s[key] is not None]
+        row[key] = sum(vals) / len(vals) if vals else None
+    del model, gen, run
+    gc.collect()
+    return row
+
+
+def baseline_row(pairs, metrics: Metrics) -> dict:
+    scores = [metrics(_to_tensor(b), _to_tensor(s)) for _, b, s in pairs]
+    row = {c: None for c in COLUMNS}
+    row.update(method="blurry input (no restoration)", weights="-", params_M=0.0,
+               gflops_720p=0.0, device="-")
+    for key in ("psnr", "ssim", "lpips"):
+        vals = [s[key] for s in scores if s[key] is not None]
+        row[key] = sum(vals) / len(vals) if vals else None
+    return row
+
+
+def write_outputs(rows: list[dict], meta: dict, out_dir: str) -> dict[str, str]:
+    """Write benchmark.{md,csv,json} and psnr_vs_latency.png; returns the paths."""
+    os.makedirs(out_dir, exist_ok=True)
+    paths = {k: os.path.join(out_dir, f"benchmark.{k}") for k in ("md", "csv", "json")}
+    paths["png"] = os.path.join(out_dir, "psnr_vs_latency.png")
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    for r in rows:
+        lines.append("| " + " | ".join(_fmt(r.get(c)) for c in COLUMNS) + " |")
+    notes = [f"- {k}: {v}" for k, v in meta.items()]
+    Path(paths["md"]).write_text("\n".join([*lines, "", *notes]) + "\n")
+    with open(paths["csv"], "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows({c: ("n/a" if r.get(c) is None else r.get(c)) for c in COLUMNS}
+                         for r in rows)
+    Path(paths["json"]).write_text(json.dumps({"meta": meta, "rows": rows}, indent=2))
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for r in rows:
+        if r.get("latency_s") is not None and r.get("psnr") is not None:
+            ax.scatter(r["latency_s"], r["psnr"])
+            ax.annotate(r["method"].split(" (")[0], (r["latency_s"], r["psnr"]), fontsize=7)
+    base = [r for r in rows if r.get("latency_s") is None and r.get("psnr") is not None]
+    for r in base:
+        ax.axhline(r["psnr"], ls="--", c="grey", label="blurry input")
+    ax.set_xlabel("latency per image (s, median)")
+    ax.set_ylabel("PSNR (dB)")
+    ax.set_xscale("log")
+    if base:
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(paths["png"], dpi=120)
+    plt.close(fig)
+    return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    first_cfg, _ = split_spec(args.models[0])
+    pairs = (load_folder_pairs(args.data_root, args.max_images) if args.data_root
+             else load_config_pairs(load_config(first_cfg), args.max_images))
+    metrics = Metrics(args.lpips_net)
+    rows = [baseline_row(pairs, metrics)]
+    total = len(args.models) * len(pairs) * args.repeats
+    with tqdm(total=total, desc="benchmark", unit="img") as bar:
+        for spec in args.models:
+            rows.append(bench_model(spec, pairs, args, metrics, bar))
+    sizes = sorted({f"{b.shape[0]}x{b.shape[1]}" for _, b, _ in pairs})
+    meta = {
+        "test set": args.data_root or f"test_dataloader of {first_cfg}",
+        "images": f"{len(pairs)} ({', '.join(sizes)})",
+        "timing": f"median over {args.repeats} pass(es) x {len(pairs)} image(s) after "
+                  f"{args.warmup} warm-up run(s); threads {torch.get_num_threads()}",
+        "gflops_720p": f"mmengine get_model_complexity_info (multiply-adds) at "
+                       f"{args.complexity_size[0]}x{args.complexity_size[1]} padded to the stride",
+        "peak_rss_MiB": "process peak RSS while the model ran (VmHWM reset per model); "
+                        "inference_mem_MiB = peak minus RSS before",
+        "lpips": (f"LPIPS({args.lpips_net})" if metrics.lpips_reason is None
+                  else f"n/a: {metrics.lpips_reason}"),
+        "metrics": "PSNR/SSIM on RGB, no border crop, float output (not rounded)",
+    }
+    paths = write_outputs(rows, meta, args.out_dir)
+    print(Path(paths["md"]).read_text())
+    print("wrote " + ", ".join(paths.values()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
