@@ -19,7 +19,8 @@ class GlobalPoolDiscriminator(nn.Module):
     1x1 conv head (C -> 2C -> 1), as in the size-agnostic D of the jkhu29 re-implementation
     (reference/methods.md §1.3), with the VGG-128 stage layout.
 
-    Input (N, in_channels, H, W) in [0, 1], H and W >= 2 ** num_stages; output (N, 1) logits.
+    Input (N, in_channels, H, W) in [0, 1], H and W >= 2 ** num_stages (twice that with
+    instance norm); output (N, 1) logits.
 
     Args:
         in_channels: 3 (6 for a conditional variant).
@@ -42,7 +43,8 @@ class GlobalPoolDiscriminator(nn.Module):
             layers += [conv_norm_act(prev, width, 3, 1, norm), conv_norm_act(width, width, 4, 2, norm)]
             prev = width
         self.features = nn.Sequential(*layers)
-        self.min_size = 2**num_stages
+        # instance norm needs more than one spatial element in the last stage
+        self.min_size = 2 ** (num_stages + 1) if norm == "instance" else 2**num_stages
         self.head = nn.Sequential(
             nn.Conv2d(prev, prev * 2, 1),
             nn.LeakyReLU(0.2, inplace=True),

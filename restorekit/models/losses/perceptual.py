@@ -12,6 +12,7 @@ from restorekit.utils.pretrained import load_pretrained_state_dict
 _IMAGENET_MEAN = (0.485, 0.456, 0.406)
 _IMAGENET_STD = (0.229, 0.224, 0.225)
 _VGG_BLOCKS = {"vgg16": (2, 2, 3, 3, 3), "vgg19": (2, 2, 4, 4, 4)}
+_TORCHVISION_CFG = {"vgg16": "D", "vgg19": "E"}
 
 
 def vgg_layer_names(vgg_type: str) -> list[str]:
@@ -69,11 +70,17 @@ class PerceptualLoss(nn.Module):
         self.loss_weight = loss_weight
         self.use_input_norm = use_input_norm
         self._layer_index = {name: names.index(name) for name in self.layer_weights}
-        vgg = getattr(torchvision.models, vgg_type)(weights=None)
-        if pretrained is not None:
-            vgg.load_state_dict(load_pretrained_state_dict(pretrained), strict=True)
+        state = load_pretrained_state_dict(pretrained) if pretrained is not None else None
+        # only the convolutional part: the 120 M-parameter classifier is never used
+        vgg_cfg = torchvision.models.vgg.cfgs[_TORCHVISION_CFG[vgg_type]]
+        features = torchvision.models.vgg.make_layers(vgg_cfg, batch_norm=False)
+        if state is not None:
+            features.load_state_dict(
+                {k[len("features."):]: v for k, v in state.items() if k.startswith("features.")},
+                strict=True,
+            )
         last = max(self._layer_index.values())
-        features = vgg.features[: last + 1]
+        features = features[: last + 1]
         for module in features:
             if isinstance(module, nn.ReLU):
                 module.inplace = False  # keep pre-activation features intact
