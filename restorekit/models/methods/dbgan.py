@@ -27,6 +27,8 @@ class DBGAN(BaseGANRestorer):
         pixel_loss: content loss config (e.g. ``MSELoss``).
         perceptual_loss: e.g. ``PerceptualLoss(layer_weights={'conv5_4': 1.0})``.
         gan_loss: an adversarial loss (``RelativisticAverageLoss`` = RDBL, ``GANLoss``, ...).
+        frequency_loss: optional spectrum loss on (G(b), s), e.g. ``FocalFrequencyLoss``
+            (the U-Net/LUR variant uses ``loss_weight=100``); logged as ``loss_freq``.
         conditional_disc: feed the discriminator ``inputs ⊕ image`` (channel concat, e.g. a
             6-channel pix2pix PatchGAN as in the U-Net/LUR variant) instead of the image
             alone (default, the paper's unconditional D).
@@ -39,6 +41,7 @@ class DBGAN(BaseGANRestorer):
         pixel_loss: dict | None = None,
         perceptual_loss: dict | None = None,
         gan_loss: dict | None = None,
+        frequency_loss: dict | None = None,
         conditional_disc: bool = False,
         **kwargs,
     ) -> None:
@@ -47,10 +50,13 @@ class DBGAN(BaseGANRestorer):
         self.pixel_loss = build_optional(pixel_loss)
         self.perceptual_loss = build_optional(perceptual_loss)
         self.gan_loss = build_optional(gan_loss)
+        self.frequency_loss = build_optional(frequency_loss)
         if (self.discriminator is None) != (self.gan_loss is None):
             raise ValueError("DBGAN needs both a discriminator and a gan_loss, or neither")
-        if self.pixel_loss is None and self.perceptual_loss is None and self.gan_loss is None:
-            raise ValueError("DBGAN needs at least one of pixel_loss, perceptual_loss, gan_loss")
+        if all(loss is None for loss in (self.pixel_loss, self.perceptual_loss, self.gan_loss,
+                                         self.frequency_loss)):
+            raise ValueError("DBGAN needs at least one of pixel_loss, perceptual_loss, gan_loss, "
+                             "frequency_loss")
 
     def disc_input(self, data: dict, image: torch.Tensor) -> torch.Tensor:
         """What the discriminator sees: ``image``, or ``inputs ⊕ image`` (N, 6, H, W) when
@@ -66,6 +72,8 @@ class DBGAN(BaseGANRestorer):
             losses["loss_pix"] = self.pixel_loss(outputs, gt)
         if self.perceptual_loss is not None:
             losses["loss_perceptual"] = self.perceptual_loss(outputs, gt)
+        if self.frequency_loss is not None:
+            losses["loss_freq"] = self.frequency_loss(outputs, gt)
         if self.gan_loss is not None:
             disc = self.frozen(self.discriminator)
             real_pred = None

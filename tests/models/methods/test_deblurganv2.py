@@ -183,7 +183,7 @@ def test_optimizer_without_backbone_params_is_an_error():
     # with a paramwise_cfg mmengine skips parameters frozen when the optimizer is built
     model = build(warmup_iters=2, gen=dict(frozen_backbone=True))
     ow = optimizers(model, gen_paramwise=dict(custom_keys={"final": dict(lr_mult=1.0)}))
-    with pytest.raises(RuntimeError, match="lacks .* backbone parameters"):
+    with pytest.raises(RuntimeError, match=r"lacks .* backbone parameters"):
         model.train_step(batch(), ow)
 
 
