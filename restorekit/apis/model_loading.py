@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import pickle
 import warnings
 from pathlib import Path
 from typing import Union
@@ -88,7 +89,18 @@ def load_inference_weights(model: nn.Module, checkpoint: str) -> dict[str, list[
     """
     if not os.path.isfile(checkpoint):
         raise FileNotFoundError(f"Checkpoint file '{checkpoint}' does not exist.")
-    state = extract_state_dict(load_checkpoint_safely(checkpoint), checkpoint)
+    try:
+        raw = load_checkpoint_safely(checkpoint)
+    except pickle.UnpicklingError as err:
+        detail = next((line.strip() for line in str(err).splitlines()
+                       if "Unsupported global" in line), str(err).splitlines()[0])
+        raise CheckpointMismatchError(
+            f"Checkpoint '{checkpoint}' holds objects outside restorekit's weights_only "
+            f"allow-list ({detail}); it may come from another tool or an older restorekit / "
+            f"mmengine. If you trust the file, re-save just its tensors: "
+            f"torch.save({{'state_dict': torch.load(path, weights_only=False)['state_dict']}}, "
+            f"new_path).") from None
+    state = extract_state_dict(raw, checkpoint)
     target = model
     generator = getattr(model, "generator", None)
     own = model.state_dict()
