@@ -76,7 +76,9 @@ optim_wrapper = dict(
     generator=dict(type="OptimWrapper", optimizer=dict(type="Adam", lr=1e-3)),
     discriminator=dict(type="OptimWrapper", optimizer=dict(type="Adam", lr=1e-3)),
 )
-param_scheduler = dict(type="CosineAnnealingLR", T_max={max_iters}, eta_min=1e-5, by_epoch=False)
+param_scheduler = dict(
+    type="CosineAnnealingLR", T_max={max_iters}, end={max_iters}, eta_min=1e-5, by_epoch=False
+)
 train_cfg = dict(type="IterBasedTrainLoop", max_iters={max_iters}, val_interval={max_iters})
 val_cfg = dict(type="ValLoop")
 test_cfg = dict(type="TestLoop")
@@ -92,3 +94,9 @@ work_dir = {str(work_dir)!r}
 @pytest.fixture
 def tiny_config(tmp_path: Path, tiny_pairs: Path) -> str:
     return tiny_dbgan_config(tiny_pairs, tmp_path / "work")
+
+
+@pytest.fixture
+def make_tiny_config():
+    """The :func:`tiny_dbgan_config` writer, for tests that need several configs."""
+    return tiny_dbgan_config
