@@ -1,0 +1,58 @@
+# The U-Net / PatchGAN variant of DBGAN (LUR, reference/methods.md §2) on the embedded demo data:
+# a CPU run of a few minutes (make demo). Same composition as configs/dbgan_unet_gopro.py --
+# pix2pix U-Net generator, conditional 70x70 PatchGAN (sees blurred ⊕ sharp/restored), LSGAN,
+# L1 x 100 + focal frequency loss x 100 -- with these demo changes: a 5-level U-Net
+# (depth=5, base_channels=32; 96x96 crops and the 192x192 test images are multiples of 32) with
+# a global residual, a narrower discriminator, batch 4, Adam lr 1e-3 with cosine decay.
+_base_ = ["../_base_/default_runtime.py", "../_base_/datasets/demo.py"]
+
+max_iters = 800
+crop_size = 96
+
+model = dict(
+    type="DBGAN",
+    generator=dict(
+        type="UNetGenerator",
+        in_channels=3,
+        out_channels=3,
+        depth=5,
+        base_channels=32,
+        norm="instance",
+        dropout=False,
+        global_residual=True,
+    ),
+    discriminator=dict(
+        type="PatchDiscriminator", in_channels=6, base_channels=32, n_layers=3, norm="instance"
+    ),
+    conditional_disc=True,
+    pixel_loss=dict(type="L1Loss", loss_weight=100.0),
+    frequency_loss=dict(type="FocalFrequencyLoss", loss_weight=100.0),
+    gan_loss=dict(type="GANLoss", gan_type="lsgan", loss_weight=1.0, disc_loss_weight=0.5),
+    train_cfg=dict(disc_steps=1, gen_steps=1, disc_init_steps=0),
+    data_preprocessor=dict(type="DeblurDataPreprocessor", pad_size_divisor=1),
+)
+train_pipeline = [
+    dict(type="LoadImageFromFile", key="img"),
+    dict(type="LoadImageFromFile", key="gt"),
+    dict(type="PairedRandomCrop", crop_size=crop_size, keys=("img", "gt")),
+    dict(type="Flip", keys=("img", "gt"), direction="horizontal", prob=0.5),
+    dict(type="Flip", keys=("img", "gt"), direction="vertical", prob=0.5),
+    dict(type="RandomTransposeHW", keys=("img", "gt"), prob=0.5),
+    dict(type="PackInputs", input_key="img", image_keys=("gt",)),
+]
+train_dataloader = dict(batch_size=4, dataset=dict(pipeline=train_pipeline))
+optim_wrapper = dict(
+    constructor="MultiOptimWrapperConstructor",
+    generator=dict(type="OptimWrapper", optimizer=dict(type="Adam", lr=1e-3, betas=(0.5, 0.999))),
+    discriminator=dict(
+        type="OptimWrapper", optimizer=dict(type="Adam", lr=2e-4, betas=(0.5, 0.999))
+    ),
+)
+param_scheduler = dict(type="CosineAnnealingLR", T_max=max_iters, eta_min=1e-5, by_epoch=False)
+train_cfg = dict(type="IterBasedTrainLoop", max_iters=max_iters, val_interval=max_iters)
+val_cfg = dict(type="ValLoop")
+test_cfg = dict(type="TestLoop")
+default_hooks = dict(
+    logger=dict(interval=50),
+    checkpoint=dict(interval=max_iters, max_keep_ckpts=1),
+)
