@@ -1,7 +1,14 @@
 """BGAN method: RBL reaches the blur generator, D steps see no G gradients, predict fields."""
 
+import sys
+from pathlib import Path
+
 import pytest
 import torch
+
+from restorekit.registry import MODELS
+
+sys.path.insert(0, str(Path(__file__).parent))  # --import-mode=importlib: no rootdir
 from rb_helpers import (
     adam_wrappers,
     batch,
@@ -11,8 +18,6 @@ from rb_helpers import (
     tiny_blur_generator,
     tiny_discriminator,
 )
-
-from restorekit.registry import MODELS
 
 
 def build_bgan(**kw):

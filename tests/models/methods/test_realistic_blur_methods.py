@@ -1,7 +1,15 @@
 """Realistic-blur schemes: frozen BGAN (scheme 1) and joint training (scheme 2)."""
 
+import sys
+from pathlib import Path
+
 import pytest
 import torch
+
+from restorekit.models.methods.realistic_blur_utils import load_blur_generator, mix_blur
+from restorekit.registry import MODELS
+
+sys.path.insert(0, str(Path(__file__).parent))  # --import-mode=importlib: no rootdir
 from rb_helpers import (
     adam_wrappers,
     batch,
@@ -13,9 +21,6 @@ from rb_helpers import (
     tiny_discriminator,
     tiny_generator,
 )
-
-from restorekit.models.methods.realistic_blur_utils import load_blur_generator, mix_blur
-from restorekit.registry import MODELS
 
 RBL = dict(type="RelativisticAverageLoss", mode="ls")
 # BatchNorm in the frozen BGAN: its running statistics must not move either
