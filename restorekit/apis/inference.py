@@ -77,14 +77,14 @@ def get_network(model: nn.Module | OnnxRuntimeGenerator | None, backend: str = "
                 _ONNX_CACHE[key] = OnnxRuntimeGenerator(onnx, num_threads)
             session = _ONNX_CACHE[key]
         divisor = max(session.size_divisor, int(getattr(model, "size_divisor", 1) or 1))
-        return session, divisor, getattr(model, "pad_mode", "reflect")
+        return session, divisor, getattr(model, "inference_pad_mode", "reflect")
     if backend != "torch":
         raise ValueError(f"backend must be 'torch' or 'onnxruntime', got {backend!r}")
     if model is None:
         raise ValueError("backend='torch' needs a model (see restorekit.apis.init_model)")
     divisor = int(getattr(model, "size_divisor", None)
                   or getattr(getattr(model, "generator", model), "size_divisor", 1))
-    pad_mode = getattr(model, "pad_mode", "reflect")
+    pad_mode = getattr(model, "inference_pad_mode", "reflect")
     if fast:
         precision = fast if isinstance(fast, str) else "fp32"
         cache = model.__dict__.setdefault("_restorekit_fast", {})

@@ -160,8 +160,9 @@ def init_model(config: ConfigLike, checkpoint: str | None = None, device: str = 
 
     Returns:
         the model in eval mode on ``device`` with attributes ``cfg`` (the config),
-        ``size_divisor`` (see :func:`model_size_divisor`), ``pad_mode`` (the preprocessor's,
-        default ``'reflect'``) and ``checkpoint_report`` (tolerated missing keys).
+        ``size_divisor`` (see :func:`model_size_divisor`), ``inference_pad_mode`` (the
+        preprocessor's ``pad_mode``, default ``'reflect'``) and ``checkpoint_report``
+        (tolerated missing keys).
     """
     cfg = load_config(config)
     if cfg_options:
@@ -178,6 +179,7 @@ def init_model(config: ConfigLike, checkpoint: str | None = None, device: str = 
         report = load_inference_weights(model, str(checkpoint))
     model.cfg = cfg
     model.size_divisor = model_size_divisor(model)
-    model.pad_mode = getattr(getattr(model, "data_preprocessor", None), "pad_mode", "reflect")
+    model.inference_pad_mode = getattr(getattr(model, "data_preprocessor", None), "pad_mode",
+                                       "reflect")
     model.checkpoint_report = report
     return model.to(device).eval()

@@ -103,7 +103,10 @@ def export_onnx(model: nn.Module, out: str, shape: tuple[int, int] = (256, 256),
     if exporter is None:
         raise RuntimeError(f"ONNX export of {type(gen.generator).__name__} failed with both "
                            f"exporters: " + " | ".join(errors))
+    min_size = int(getattr(getattr(gen.generator, "backbone", None), "min_size", 1) or 1)
     _write_metadata(out, size_divisor=str(size_divisor), dynamic=str(bool(dynamic)).lower(),
+                    min_size=str(min_size),
+                    pad_mode=str(getattr(gen.generator, "pad_mode", "reflect")),
                     generator=type(gen.generator).__name__, exporter=exporter,
                     input_range="[0, 1] RGB NCHW float32", export_shape=f"{h}x{w}")
     return {"path": out, "exporter": exporter, "shape": (h, w), "dynamic": dynamic,

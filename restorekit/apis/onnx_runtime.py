@@ -3,7 +3,9 @@
 The ONNX file written by :func:`restorekit.apis.onnx_export.export_onnx` takes ``input``:
 float32 (N, 3, H, W) RGB in [0, 1] and returns ``output`` of the same shape and range. Its
 metadata carries ``size_divisor`` (H and W must be multiples of it) and ``dynamic``
-(``'true'`` when H / W may change; otherwise only the exported shape is accepted).
+(``'true'`` when H / W may change; otherwise only the exported shape is accepted), and for
+generators that pad small inputs themselves (FPN: 64 / 128 px) ``min_size`` and ``pad_mode``:
+the graph was traced without that padding, so :class:`OnnxRuntimeGenerator` applies it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 
 class OnnxRuntimeGenerator:
@@ -40,6 +43,8 @@ class OnnxRuntimeGenerator:
         self.session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
         meta = self.session.get_modelmeta().custom_metadata_map
         self.size_divisor = int(meta.get("size_divisor", 1))
+        self.min_size = int(meta.get("min_size", 1))
+        self.pad_mode = meta.get("pad_mode", "reflect")
         self.metadata = dict(meta)
         inp = self.session.get_inputs()[0]
         self.input_name = inp.name
@@ -57,7 +62,14 @@ class OnnxRuntimeGenerator:
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
         """(N, 3, H, W) float in [0, 1] -> float32 (N, 3, H, W) in [0, 1] (CPU tensor)."""
+        h, w = x.shape[-2:]
+        pad_h, pad_w = max(self.min_size - h, 0), max(self.min_size - w, 0)
+        if pad_h or pad_w:  # as the generator's own small-input padding
+            if self.pad_mode == "constant":  # 0 on the generator's [-1, 1] scale
+                x = F.pad(x, (0, pad_w, 0, pad_h), mode="constant", value=0.5)
+            else:
+                x = F.pad(x, (0, pad_w, 0, pad_h), mode="replicate")
         self._check_shape(tuple(x.shape))
         arr = np.ascontiguousarray(x.detach().float().cpu().numpy())
         (out,) = self.session.run(None, {self.input_name: arr})[:1]
-        return torch.from_numpy(out)
+        return torch.from_numpy(out)[..., :h, :w]

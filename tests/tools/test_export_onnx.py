@@ -79,3 +79,18 @@ def test_failed_verification_exits_nonzero(tmp_path, capsys):
             "--shape", "8", "8", "--tol", "-1"]
     assert export.main(argv) == 1
     assert "FAILED" in capsys.readouterr().err
+
+
+def test_onnx_fpn_small_image_matches_torch(tmp_path):
+    """FPN pads inputs below its backbone minimum (64) itself; the ONNX runner does too."""
+    export = _tool("export_onnx")
+    cfg = _config(tmp_path, "fpn")
+    model = init_model(cfg)
+    ckpt = str(tmp_path / "fpn.pth")
+    torch.save(model.state_dict(), ckpt)
+    out = tmp_path / "fpn.onnx"
+    assert export.main([cfg, ckpt, "--out", str(out), "--dynamic", "--shape", "64", "64"]) == 0
+    img = np.random.default_rng(1).integers(0, 256, (20, 45, 3), dtype=np.uint8)
+    ref = deblur(model, img).astype(int)
+    got = deblur(None, img, backend="onnxruntime", onnx=str(out)).astype(int)
+    assert got.shape == (20, 45, 3) and np.abs(ref - got).max() <= 1
