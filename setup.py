@@ -10,7 +10,7 @@ exec(Path("restorekit/version.py").read_text(), version)
 setup(
     name="restorekit",
     version=version["__version__"],
-    description="A PyTorch toolkit for learned image deblurring (BGAN/DBGAN, DeblurGAN-v2, Blur2Blur)",
+    description="A PyTorch toolkit for learned image deblurring (DBGAN/BGAN, DeblurGAN-v2)",
     long_description=Path("README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     license="Apache-2.0",

@@ -108,7 +108,9 @@ TRANSFORMS = _child("transform", MMENGINE_TRANSFORMS, "restorekit.datasets.trans
 # models: generators, discriminators, losses, preprocessors and methods share one registry
 MODELS = _child("model", MMENGINE_MODELS, "restorekit.models")
 MODEL_WRAPPERS = _child("model_wrapper", MMENGINE_MODEL_WRAPPERS, "restorekit.engine")
-WEIGHT_INITIALIZERS = _child("weight initializer", MMENGINE_WEIGHT_INITIALIZERS, "restorekit.models")
+WEIGHT_INITIALIZERS = _child(
+    "weight initializer", MMENGINE_WEIGHT_INITIALIZERS, "restorekit.models"
+)
 
 # evaluation
 METRICS = _child("metric", MMENGINE_METRICS, "restorekit.evaluation")
@@ -119,25 +121,25 @@ VISUALIZERS = _child("visualizer", MMENGINE_VISUALIZERS, "restorekit.engine")
 VISBACKENDS = _child("vis_backend", MMENGINE_VISBACKENDS, "restorekit.engine")
 
 __all__ = [
-    "SCOPE",
-    "UnknownTypeError",
-    "SuggestingRegistry",
-    "RUNNERS",
-    "LOOPS",
+    "DATASETS",
+    "DATA_SAMPLERS",
+    "EVALUATORS",
     "HOOKS",
     "LOG_PROCESSORS",
+    "LOOPS",
+    "METRICS",
+    "MODELS",
+    "MODEL_WRAPPERS",
     "OPTIMIZERS",
     "OPTIM_WRAPPERS",
     "OPTIM_WRAPPER_CONSTRUCTORS",
     "PARAM_SCHEDULERS",
-    "DATASETS",
-    "DATA_SAMPLERS",
+    "RUNNERS",
+    "SCOPE",
     "TRANSFORMS",
-    "MODELS",
-    "MODEL_WRAPPERS",
-    "WEIGHT_INITIALIZERS",
-    "METRICS",
-    "EVALUATORS",
-    "VISUALIZERS",
     "VISBACKENDS",
+    "VISUALIZERS",
+    "WEIGHT_INITIALIZERS",
+    "SuggestingRegistry",
+    "UnknownTypeError",
 ]

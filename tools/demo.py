@@ -99,8 +99,13 @@ def main(argv=None) -> list[dict]:
         ]
         labels = ["blurred", *(name for name in wanted if name in METHODS), "sharp"]
         grid = save_grid(grid_rows, labels, work / "demo_grid.png", crop=160)
-        lines += ["Held-out demo test images (never used for training):", "", table, "",
-                  f"Sample grid: {grid}"]
+        lines += [
+            "Held-out demo test images (never used for training):",
+            "",
+            table,
+            "",
+            f"Sample grid: {grid}",
+        ]
     if "realistic" in wanted:
         iters = max(1, round(REALISTIC_ITERS * args.scale))
         print(f"== training the joint BGAN + DBGAN pipeline, {iters} iterations", flush=True)

@@ -92,7 +92,7 @@ class DeblurDataPreprocessor(BaseDataPreprocessor):
                 if isinstance(images, torch.Tensor) and images.dim() == 3:
                     images = [images]
                 key_shapes = [tuple(img.shape[-2:]) for img in images]
-                data[key] = self._batch(images, self._target_size(key_shapes + [size]))
+                data[key] = self._batch(images, self._target_size([*key_shapes, size]))
         samples = data.get("data_samples")
         if samples is not None:
             for sample, shape in zip(samples, shapes):

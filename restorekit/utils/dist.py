@@ -19,7 +19,9 @@ def init_cpu_process_group_if_needed(launcher: str, timeout_s: int = 1800) -> bo
     """
     if launcher != "pytorch" or torch.cuda.is_available() or dist.is_initialized():
         return False
-    missing = [k for k in ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT") if k not in os.environ]
+    missing = [
+        k for k in ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT") if k not in os.environ
+    ]
     if missing:
         raise RuntimeError(
             f"--launcher pytorch needs the torchrun environment variables {missing}; start with "

@@ -74,7 +74,9 @@ def _worker(rank: int, world: int, port: int, out_dir: str) -> None:
     for _ in range(STEPS):
         wrapped.train_step(data, optim)
     # sub-modules are DDP-wrapped: generator.module.x -> generator.x
-    state = {k.replace(".module.", ".", 1): v.detach().clone() for k, v in model.state_dict().items()}
+    state = {
+        k.replace(".module.", ".", 1): v.detach().clone() for k, v in model.state_dict().items()
+    }
     torch.save(state, os.path.join(out_dir, f"rank{rank}.pth"))
     dist.destroy_process_group()
 

@@ -42,7 +42,7 @@ def test_multi_constructor_names_missing_sub_modules():
             optim_wrapper_cfg=dict(generatr=dict(optimizer=dict(type="Adam", lr=1e-4))),
         )
     )
-    with pytest.raises(KeyError, match="generatr.*sub-modules: \\['generator', 'discriminator'\\]"):
+    with pytest.raises(KeyError, match=r"generatr.*sub-modules: \['generator', 'discriminator'\]"):
         constructor(TwoNets())
 
 

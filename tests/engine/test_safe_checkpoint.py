@@ -10,7 +10,10 @@ import torch
 from mmengine.logging.history_buffer import HistoryBuffer
 
 from restorekit.engine.atomic_backend import AtomicLocalBackend, atomic_write_bytes
-from restorekit.engine.safe_checkpoint import load_checkpoint_safely
+from restorekit.engine.safe_checkpoint import (
+    allow_mmengine_checkpoint_globals,
+    load_checkpoint_safely,
+)
 
 
 def test_history_buffers_round_trip_with_weights_only(tmp_path):
@@ -18,10 +21,7 @@ def test_history_buffers_round_trip_with_weights_only(tmp_path):
     for v in (1.0, 2.0, 4.0):
         buf.update(v)
     path = tmp_path / "ckpt.pth"
-    load_checkpoint_safely  # registers the by-value pickling before saving
-    from restorekit.engine.safe_checkpoint import allow_mmengine_checkpoint_globals
-
-    allow_mmengine_checkpoint_globals()
+    allow_mmengine_checkpoint_globals()  # by-value pickling must be registered before saving
     torch.save({"message_hub": {"log_scalars": {"loss": buf}}, "w": torch.ones(2)}, path)
     loaded = load_checkpoint_safely(str(path))
     restored = loaded["message_hub"]["log_scalars"]["loss"]

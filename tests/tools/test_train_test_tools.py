@@ -53,21 +53,34 @@ def test_amp_switches_to_bf16_wrapper_on_cpu(tmp_path, tiny_config):
 
 
 def test_missing_files_are_reported_by_name(tmp_path, tiny_config):
-    with pytest.raises(FileNotFoundError, match="nope.py"):
+    with pytest.raises(FileNotFoundError, match=r"nope\.py"):
         load_tool("tools/train.py").main([str(tmp_path / "nope.py")])
-    with pytest.raises(FileNotFoundError, match="missing.pth"):
+    with pytest.raises(FileNotFoundError, match=r"missing\.pth"):
         load_tool("tools/test.py").main([tiny_config, str(tmp_path / "missing.pth")])
 
 
 def test_dist_train_runs_two_cpu_processes(tmp_path, tiny_config):
     env = dict(os.environ, PORT="29617", OMP_NUM_THREADS="1")
     result = subprocess.run(
-        ["bash", str(REPO / "tools/dist_train.sh"), tiny_config, "2", "--work-dir", str(tmp_path / "w")],
-        capture_output=True, text=True, env=env, timeout=600, cwd=REPO,
+        [
+            "bash",
+            str(REPO / "tools/dist_train.sh"),
+            tiny_config,
+            "2",
+            "--work-dir",
+            str(tmp_path / "w"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        cwd=REPO,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     log = next((tmp_path / "w").glob("*/*.log")).read_text()
-    assert "Distributed training: True" in log and "GPU number: 2" in log, log[:3000]  # = world size
+    assert "Distributed training: True" in log and "GPU number: 2" in log, log[
+        :3000
+    ]  # = world size
     assert (tmp_path / "w" / "iter_2.pth").is_file()
 
 

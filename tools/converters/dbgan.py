@@ -42,8 +42,10 @@ def main(argv=None) -> int:
     target = RRDBNet(mid_channels=args.nf, num_blocks=args.nb, growth_channels=args.gc)
     converted, report = convert_official_dbgan_state_dict(official, target.state_dict())
     print(report)
-    blocking = report.shape_mismatch or (report.missing and not args.allow_missing) or (
-        report.unexpected and not args.allow_unexpected
+    blocking = (
+        report.shape_mismatch
+        or (report.missing and not args.allow_missing)
+        or (report.unexpected and not args.allow_unexpected)
     )
     if blocking:
         print("not written: fix the architecture flags or pass --allow-missing/--allow-unexpected")

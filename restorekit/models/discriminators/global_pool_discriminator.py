@@ -31,7 +31,11 @@ class GlobalPoolDiscriminator(nn.Module):
     """
 
     def __init__(
-        self, in_channels: int = 3, base_channels: int = 64, num_stages: int = 5, norm: str = "batch"
+        self,
+        in_channels: int = 3,
+        base_channels: int = 64,
+        num_stages: int = 5,
+        norm: str = "batch",
     ) -> None:
         super().__init__()
         c = base_channels
@@ -40,7 +44,10 @@ class GlobalPoolDiscriminator(nn.Module):
         prev = c
         for i in range(1, num_stages):
             width = min(c * 2**i, c * 8)
-            layers += [conv_norm_act(prev, width, 3, 1, norm), conv_norm_act(width, width, 4, 2, norm)]
+            layers += [
+                conv_norm_act(prev, width, 3, 1, norm),
+                conv_norm_act(width, width, 4, 2, norm),
+            ]
             prev = width
         self.features = nn.Sequential(*layers)
         # instance norm needs more than one spatial element in the last stage

@@ -48,7 +48,10 @@ class VGGStyleDiscriminator(nn.Module):
         ]
         prev = c
         for width in widths[1:]:
-            layers += [conv_norm_act(prev, width, 3, 1, norm), conv_norm_act(width, width, 4, 2, norm)]
+            layers += [
+                conv_norm_act(prev, width, 3, 1, norm),
+                conv_norm_act(width, width, 4, 2, norm),
+            ]
             prev = width
         self.features = nn.Sequential(*layers)
         spatial = input_size // 32

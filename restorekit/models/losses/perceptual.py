@@ -76,7 +76,7 @@ class PerceptualLoss(nn.Module):
         features = torchvision.models.vgg.make_layers(vgg_cfg, batch_norm=False)
         if state is not None:
             features.load_state_dict(
-                {k[len("features."):]: v for k, v in state.items() if k.startswith("features.")},
+                {k[len("features.") :]: v for k, v in state.items() if k.startswith("features.")},
                 strict=True,
             )
         last = max(self._layer_index.values())
@@ -86,7 +86,9 @@ class PerceptualLoss(nn.Module):
                 module.inplace = False  # keep pre-activation features intact
         features.eval().requires_grad_(False)
         self._vgg = [features]  # a list: frozen, not registered, not in the state dict
-        self.register_buffer("mean", torch.tensor(_IMAGENET_MEAN).view(1, 3, 1, 1), persistent=False)
+        self.register_buffer(
+            "mean", torch.tensor(_IMAGENET_MEAN).view(1, 3, 1, 1), persistent=False
+        )
         self.register_buffer("std", torch.tensor(_IMAGENET_STD).view(1, 3, 1, 1), persistent=False)
 
     def _apply(self, fn, recurse: bool = True):

@@ -55,7 +55,9 @@ class MSELoss(_PixelLoss):
 class CharbonnierLoss(_PixelLoss):
     """Charbonnier (smooth L1) ``sqrt((pred - target)^2 + eps^2)``; eps 1e-3 as in MPRNet."""
 
-    def __init__(self, loss_weight: float = 1.0, reduction: str = "mean", eps: float = 1e-3) -> None:
+    def __init__(
+        self, loss_weight: float = 1.0, reduction: str = "mean", eps: float = 1e-3
+    ) -> None:
         super().__init__(loss_weight, reduction)
         self.eps = eps
 

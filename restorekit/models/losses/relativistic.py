@@ -89,7 +89,9 @@ class RelativisticAverageLoss(AdversarialLoss):
         # BCE targets are 1 / 0; LS targets are +1 / -1
         return 0.5 * (
             F.binary_cross_entropy_with_logits(rel_real, torch.full_like(rel_real, real_target > 0))
-            + F.binary_cross_entropy_with_logits(rel_fake, torch.full_like(rel_fake, fake_target > 0))
+            + F.binary_cross_entropy_with_logits(
+                rel_fake, torch.full_like(rel_fake, fake_target > 0)
+            )
         )
 
     def _disc_term(self, index: int, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:

@@ -64,7 +64,9 @@ def test_value_is_weighted_sum_of_layer_distances_and_gradient_reaches_predictio
 
 
 def test_conv_layers_are_taken_before_the_activation():
-    loss = MODELS.build(dict(type="PerceptualLoss", layer_weights={"conv1_1": 1.0}, pretrained=None))
+    loss = MODELS.build(
+        dict(type="PerceptualLoss", layer_weights={"conv1_1": 1.0}, pretrained=None)
+    )
     feats = loss.features(torch.rand(1, 3, 8, 8) * 4 - 2)
     assert feats["conv1_1"].min() < 0  # pre-ReLU features keep negative values
 

@@ -21,7 +21,10 @@ TARGET = torch.zeros(1, 1, 2, 2)
         (dict(type="L1Loss", reduction="sum"), 6.0),
         (dict(type="MSELoss", loss_weight=0.01), 0.035),
         (dict(type="CharbonnierLoss", eps=0.0), 1.5),
-        (dict(type="CharbonnierLoss", eps=1.0), (1 + math.sqrt(2) + math.sqrt(5) + math.sqrt(10)) / 4),
+        (
+            dict(type="CharbonnierLoss", eps=1.0),
+            (1 + math.sqrt(2) + math.sqrt(5) + math.sqrt(10)) / 4,
+        ),
     ],
 )
 def test_exact_values(cfg, expected):

@@ -14,7 +14,9 @@ def build(**overrides):
     cfg = dict(
         type="DBGAN",
         generator=dict(type="RRDBNet", mid_channels=8, num_blocks=1, growth_channels=4),
-        discriminator=dict(type="GlobalPoolDiscriminator", base_channels=4, num_stages=2, norm="none"),
+        discriminator=dict(
+            type="GlobalPoolDiscriminator", base_channels=4, num_stages=2, norm="none"
+        ),
         pixel_loss=dict(type="MSELoss", loss_weight=1.0),
         gan_loss=dict(type="RelativisticAverageLoss", loss_weight=0.01),
     )
@@ -38,7 +40,9 @@ def batch(n=2, size=16, seed=0):
 
 
 def test_train_step_logs_exact_keys_and_updates_both_networks():
-    model = build(perceptual_loss=dict(type="PerceptualLoss", layer_weights={"conv1_2": 1.0}, pretrained=None))
+    model = build(
+        perceptual_loss=dict(type="PerceptualLoss", layer_weights={"conv1_2": 1.0}, pretrained=None)
+    )
     g0 = [p.clone() for p in model.generator.parameters()]
     d0 = [p.clone() for p in model.discriminator.parameters()]
     logs = model.train_step(batch(), wrappers(model))
