@@ -26,20 +26,6 @@ FILES = {"alex": "alexnet-owt-7be5be79.pth", "vgg": "vgg16-397923af.pth"}
 ARCHS = {"alex": "alexnet", "vgg": "vgg16"}
 
 
-def _torchvision_error() -> str | None:
-    try:
-        import lpips  # noqa: F401
-        import torchvision  # noqa: F401
-    except Exception as err:  # a torchvision whose C ops do not match torch raises RuntimeError
-        return f"torchvision/lpips cannot be imported here: {type(err).__name__}: {err}"
-    return None
-
-
-needs_torchvision = pytest.mark.skipif(
-    _torchvision_error() is not None, reason=str(_torchvision_error())
-)
-
-
 @pytest.fixture
 def torch_home(tmp_path, monkeypatch):
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
@@ -94,7 +80,6 @@ def _images(seed: int, h: int = 48, w: int = 64):
     return a, b
 
 
-@needs_torchvision
 @pytest.mark.parametrize("net", ["alex", "vgg"])
 def test_fake_weights_metric_equals_lpips(torch_home, net):
     import lpips
@@ -113,7 +98,6 @@ def test_fake_weights_metric_equals_lpips(torch_home, net):
     assert value == pytest.approx(ref, rel=1e-5, abs=1e-7)
 
 
-@needs_torchvision
 def test_evaluator_mean_over_images(torch_home):
     _write_fake_backbone("alex")
     metric = METRICS.build(dict(type="LPIPS", net="alex", prefix="val"))
