@@ -103,6 +103,7 @@ def _to_uint8(img: torch.Tensor, crop: int | None) -> np.ndarray:
     arr = (img.detach().float().clamp(0, 1) * 255).round().byte().permute(1, 2, 0).numpy()
     if crop:
         h, w = arr.shape[:2]
+        crop = min(crop, h, w)
         top, left = (h - crop) // 2, (w - crop) // 2
         arr = arr[top:top + crop, left:left + crop]
     return arr
@@ -112,7 +113,8 @@ def save_grid(rows: Sequence[Sequence[torch.Tensor]], labels: Sequence[str],
               path: str | os.PathLike, crop: int | None = 128, gap: int = 3) -> Path:
     """Write a PNG grid: one row per image, one column per label (titles on top).
 
-    ``rows[i][j]`` is a (3, H, W) [0, 1] tensor; ``crop`` takes a centred square (smaller file).
+    ``rows[i][j]`` is a (3, H, W) [0, 1] tensor; ``crop`` takes a centred square (smaller file;
+    capped at the image size).
     """
     tiles = [[_to_uint8(img, crop) for img in row] for row in rows]
     th, tw = tiles[0][0].shape[:2]
