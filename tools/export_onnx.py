@@ -1,7 +1,8 @@
 """Export a model's generator to ONNX and verify it against PyTorch with onnxruntime.
 
     python tools/export_onnx.py CONFIG CHECKPOINT --out model.onnx [--dynamic] [--shape H W]
-                                [--opset 18] [--tol 1e-4] [--cfg-options key=value ...]
+                                [--opset 18] [--tol 1e-4] [--exporter auto|dynamo|torchscript]
+                                [--cfg-options key=value ...]
 
 CHECKPOINT may be ``none`` (random weights, e.g. to test exportability). The ONNX model takes
 ``input`` float32 (N, 3, H, W) RGB in [0, 1] and returns ``output`` in [0, 1]; H and W must be
@@ -32,6 +33,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--shape", nargs=2, type=int, default=(256, 256), metavar=("H", "W"),
                         help="example input size (rounded up to the stride), default 256 256")
     parser.add_argument("--opset", type=int, default=18)
+    parser.add_argument("--exporter", choices=["auto", "dynamo", "torchscript"], default="auto",
+                        help="auto: dynamo (needs onnxscript), else TorchScript")
     parser.add_argument("--tol", type=float, default=1e-4,
                         help="max abs difference allowed between onnxruntime and PyTorch")
     parser.add_argument("--cfg-options", nargs="+", action=DictAction, help="key=value overrides")
@@ -44,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     checkpoint = None if args.checkpoint.lower() == "none" else args.checkpoint
     model = init_model(args.config, checkpoint, device="cpu", cfg_options=args.cfg_options)
     info = export_onnx(model, args.out, tuple(args.shape), args.dynamic, args.opset,
-                       size_divisor=model.size_divisor)
+                       size_divisor=model.size_divisor, exporter=args.exporter)
     h, w = info["shape"]
     print(f"exported {type(getattr(model, 'generator', model)).__name__} -> {args.out} "
           f"({info['exporter']} exporter, input 1x3x{h}x{w}, dynamic={args.dynamic}, "

@@ -59,8 +59,8 @@ def _dynamic_shapes(divisor: int, dynamo: bool):
 
 
 def export_onnx(model: nn.Module, out: str, shape: tuple[int, int] = (256, 256),
-                dynamic: bool = False, opset: int = 18, size_divisor: int | None = None
-                ) -> dict[str, object]:
+                dynamic: bool = False, opset: int = 18, size_divisor: int | None = None,
+                exporter: str = "auto") -> dict[str, object]:
     """Export ``model``'s generator (or ``model`` itself) to ``out``.
 
     Args:
@@ -70,6 +70,8 @@ def export_onnx(model: nn.Module, out: str, shape: tuple[int, int] = (256, 256),
         dynamic: symbolic H / W (multiples of ``size_divisor``) and batch axes.
         opset: ONNX opset.
         size_divisor: stride; default ``model.size_divisor`` / the generator's, else 1.
+        exporter: ``'auto'`` (dynamo, then TorchScript if that fails, e.g. without the
+            ``onnxscript`` package), ``'dynamo'`` or ``'torchscript'``.
 
     Returns:
         ``{'path', 'exporter', 'shape', 'dynamic', 'size_divisor'}``.
@@ -81,9 +83,12 @@ def export_onnx(model: nn.Module, out: str, shape: tuple[int, int] = (256, 256),
     h, w = (-(-int(s) // size_divisor) * size_divisor for s in shape)
     example = torch.rand(1, 3, h, w)
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    choices = {"auto": (True, False), "dynamo": (True,), "torchscript": (False,)}
+    if exporter not in choices:
+        raise ValueError(f"exporter must be one of {sorted(choices)}, got {exporter!r}")
     errors = []
-    exporter = None
-    for dynamo in (True, False):
+    used = None
+    for dynamo in choices[exporter]:
         kwargs: dict = dict(input_names=["input"], output_names=["output"],
                             opset_version=opset, dynamo=dynamo)
         if dynamic:
@@ -95,21 +100,21 @@ def export_onnx(model: nn.Module, out: str, shape: tuple[int, int] = (256, 256),
             with warnings.catch_warnings(), torch.no_grad():
                 warnings.simplefilter("ignore")
                 torch.onnx.export(gen, (example,), out, **kwargs)
-            exporter = "dynamo" if dynamo else "torchscript"
+            used = "dynamo" if dynamo else "torchscript"
             break
         except Exception as err:  # try the other exporter, report both on failure
             errors.append(f"{'dynamo' if dynamo else 'torchscript'}: "
                           f"{type(err).__name__}: {str(err).splitlines()[0][:300]}")
-    if exporter is None:
-        raise RuntimeError(f"ONNX export of {type(gen.generator).__name__} failed with both "
-                           f"exporters: " + " | ".join(errors))
+    if used is None:
+        raise RuntimeError(f"ONNX export of {type(gen.generator).__name__} failed: "
+                           + " | ".join(errors))
     min_size = int(getattr(getattr(gen.generator, "backbone", None), "min_size", 1) or 1)
     _write_metadata(out, size_divisor=str(size_divisor), dynamic=str(bool(dynamic)).lower(),
                     min_size=str(min_size),
                     pad_mode=str(getattr(gen.generator, "pad_mode", "reflect")),
-                    generator=type(gen.generator).__name__, exporter=exporter,
+                    generator=type(gen.generator).__name__, exporter=used,
                     input_range="[0, 1] RGB NCHW float32", export_shape=f"{h}x{w}")
-    return {"path": out, "exporter": exporter, "shape": (h, w), "dynamic": dynamic,
+    return {"path": out, "exporter": used, "shape": (h, w), "dynamic": dynamic,
             "size_divisor": size_divisor}
 
 

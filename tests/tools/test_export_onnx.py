@@ -13,6 +13,7 @@ import torch
 from restorekit.apis import deblur, init_model
 
 ROOT = Path(__file__).resolve().parents[2]
+TS = ("--exporter", "torchscript")  # fast and independent of onnxscript being installed
 
 
 def _tool(name: str):
@@ -43,7 +44,7 @@ def test_export_and_verify(tmp_path, capsys, name, dynamic):
     export = _tool("export_onnx")
     out = tmp_path / f"{name}.onnx"
     h, w = GENERATORS[name][1]
-    argv = [_config(tmp_path, name), "none", "--out", str(out), "--shape", str(h), str(w)]
+    argv = [_config(tmp_path, name), "none", "--out", str(out), *TS, "--shape", str(h), str(w)]
     if dynamic:
         argv.append("--dynamic")
     assert export.main(argv) == 0
@@ -61,8 +62,8 @@ def test_onnx_backend_matches_torch_and_checks_shape(tmp_path):
     ckpt = str(tmp_path / "unet.pth")
     torch.save({"state_dict": model.state_dict()}, ckpt)
     dyn, static = tmp_path / "dyn.onnx", tmp_path / "static.onnx"
-    assert export.main([cfg, ckpt, "--out", str(dyn), "--dynamic", "--shape", "16", "16"]) == 0
-    assert export.main([cfg, ckpt, "--out", str(static), "--shape", "16", "16"]) == 0
+    assert export.main([cfg, ckpt, "--out", str(dyn), *TS, "--dynamic", "--shape", "16", "16"]) == 0
+    assert export.main([cfg, ckpt, "--out", str(static), *TS, "--shape", "16", "16"]) == 0
     img = np.random.default_rng(0).integers(0, 256, (13, 30, 3), dtype=np.uint8)
     ref = deblur(model, img).astype(int)
     got = deblur(None, img, backend="onnxruntime", onnx=str(dyn)).astype(int)
@@ -75,7 +76,7 @@ def test_onnx_backend_matches_torch_and_checks_shape(tmp_path):
 
 def test_failed_verification_exits_nonzero(tmp_path, capsys):
     export = _tool("export_onnx")
-    argv = [_config(tmp_path, "rrdb"), "none", "--out", str(tmp_path / "m.onnx"),
+    argv = [_config(tmp_path, "rrdb"), "none", "--out", str(tmp_path / "m.onnx"), *TS,
             "--shape", "8", "8", "--tol", "-1"]
     assert export.main(argv) == 1
     assert "FAILED" in capsys.readouterr().err
@@ -89,7 +90,7 @@ def test_onnx_fpn_small_image_matches_torch(tmp_path):
     ckpt = str(tmp_path / "fpn.pth")
     torch.save(model.state_dict(), ckpt)
     out = tmp_path / "fpn.onnx"
-    assert export.main([cfg, ckpt, "--out", str(out), "--dynamic", "--shape", "64", "64"]) == 0
+    assert export.main([cfg, ckpt, "--out", str(out), *TS, "--dynamic", "--shape", "64", "64"]) == 0
     img = np.random.default_rng(1).integers(0, 256, (20, 45, 3), dtype=np.uint8)
     ref = deblur(model, img).astype(int)
     got = deblur(None, img, backend="onnxruntime", onnx=str(out)).astype(int)
