@@ -3,8 +3,10 @@
 :func:`prepare_fast_generator` turns a method (``.generator``) or a bare generator into a
 :class:`FastGenerator`: a copy of the network with
 
-* train-mode norms rewritten to their eval-mode InstanceNorm equivalent
-  (:mod:`restorekit.apis.norm_rewrite`, DeblurGAN-v2 ``inference_norm='batch_stats'``);
+* train-mode norms (DeblurGAN-v2 ``inference_norm='batch_stats'``) rewritten to eval-mode
+  batch-statistics BatchNorms / InstanceNorms (:mod:`restorekit.apis.norm_rewrite`,
+  ``style='batchnorm'``; faster than all-InstanceNorm on channels-last tensors) and the images
+  of a batch run one at a time, as the original does;
 * every ``Conv2d`` / ``ConvTranspose2d`` directly followed by an eval-mode ``BatchNorm2d``
   with running statistics (inside an ``nn.Sequential``: torchvision's MobileNetV2 blocks,
   restorekit's U-Net / FPN blocks) folded into one convolution (:func:`fold_conv_bn`);
@@ -29,7 +31,7 @@ import copy
 import torch
 from torch import nn
 
-from .norm_rewrite import rewrite_batch_stats_norms
+from .norm_rewrite import rewrite_batch_stats_norms, uses_batch_stats
 
 _PRECISIONS = ("fp32", "bf16")
 
@@ -85,16 +87,19 @@ class FastGenerator(nn.Module):
     """A prepared copy of a generator; call it like the generator (see module docstring).
 
     Attributes: ``precision`` ('fp32' | 'bf16'), ``channels_last``, ``folded`` (number of
-    folded Conv→BN pairs), ``size_divisor`` (copied from the generator, 1 if none).
+    folded Conv→BN pairs), ``per_image`` (batch split into single images), ``size_divisor``
+    (copied from the generator, 1 if none).
     """
 
     def __init__(self, generator: nn.Module, precision: str, channels_last: bool,
-                 folded: int, compiled: nn.Module | None = None) -> None:
+                 folded: int, compiled: nn.Module | None = None,
+                 per_image: bool = False) -> None:
         super().__init__()
         self.generator = generator
         self.precision = precision
         self.channels_last = channels_last
         self.folded = folded
+        self.per_image = per_image
         self.size_divisor = int(getattr(generator, "size_divisor", 1))
         self._compiled = compiled
 
@@ -104,13 +109,18 @@ class FastGenerator(nn.Module):
             x = x.float()
             if self.channels_last:
                 x = x.contiguous(memory_format=torch.channels_last)
-            net = self._compiled if self._compiled is not None else self.generator
-            if self.precision == "bf16":
-                with torch.autocast("cpu", dtype=torch.bfloat16):
-                    y = net(x)
-            else:
+            if self.per_image and x.shape[0] > 1:
+                return torch.cat([self._run(xi) for xi in x.split(1)], dim=0)
+            return self._run(x)
+
+    def _run(self, x: torch.Tensor) -> torch.Tensor:
+        net = self._compiled if self._compiled is not None else self.generator
+        if self.precision == "bf16":
+            with torch.autocast("cpu", dtype=torch.bfloat16):
                 y = net(x)
-            return y.float().contiguous()
+        else:
+            y = net(x)
+        return y.float().contiguous()
 
 
 def prepare_fast_generator(model: nn.Module, precision: str = "fp32",
@@ -133,11 +143,12 @@ def prepare_fast_generator(model: nn.Module, precision: str = "fp32",
         torch.set_num_threads(int(num_threads))
     generator = getattr(model, "generator", model)
     generator = copy.deepcopy(generator).eval()
-    generator = rewrite_batch_stats_norms(generator, inplace=True)
+    per_image = uses_batch_stats(generator)
+    generator = rewrite_batch_stats_norms(generator, inplace=True, style="batchnorm")
     for p in generator.parameters():
         p.requires_grad_(False)
     folded = fold_conv_bn(generator) if fold_bn else 0
     if channels_last:
         generator = generator.to(memory_format=torch.channels_last)
     compiled = torch.compile(generator) if compile else None
-    return FastGenerator(generator, precision, channels_last, folded, compiled)
+    return FastGenerator(generator, precision, channels_last, folded, compiled, per_image)

@@ -43,22 +43,43 @@ def to_instance_norm(norm: nn.Module) -> nn.InstanceNorm2d:
     return new.eval()
 
 
-def rewrite_batch_stats_norms(module: nn.Module, inplace: bool = False) -> nn.Module:
-    """Return ``module`` with every 2-D BatchNorm / InstanceNorm replaced by the eval-mode
-    InstanceNorm equivalent of its batch-1 train-mode behaviour, if ``module`` infers with
-    per-image statistics (:func:`uses_batch_stats`); otherwise return it unchanged.
+def to_batch_stat_batchnorm(norm: nn.BatchNorm2d) -> nn.BatchNorm2d:
+    """An eval-mode ``BatchNorm2d`` without running stats (so it normalises with the batch's
+    statistics) and the same eps / affine parameters: equal to ``norm`` in train mode, and at
+    batch 1 to the InstanceNorm of :func:`to_instance_norm`. Unlike InstanceNorm it runs
+    natively on channels-last tensors (the fast CPU path uses it, one image at a time)."""
+    new = nn.BatchNorm2d(norm.num_features, eps=norm.eps, affine=norm.affine,
+                         track_running_stats=False)
+    if norm.affine:
+        new.weight = nn.Parameter(norm.weight.detach().clone(), requires_grad=False)
+        new.bias = nn.Parameter(norm.bias.detach().clone(), requires_grad=False)
+    return new.eval()
 
-    ``inference_norm`` attributes are set to ``'eval'`` afterwards. The input is copied unless
-    ``inplace``. Shapes and ranges are unchanged; the output equals the original module's
-    output for inputs processed one image at a time.
+
+def rewrite_batch_stats_norms(module: nn.Module, inplace: bool = False,
+                              style: str = "instance") -> nn.Module:
+    """Return ``module`` with every 2-D BatchNorm / InstanceNorm replaced by an eval-mode
+    equivalent of its batch-1 train-mode behaviour, if ``module`` infers with per-image
+    statistics (:func:`uses_batch_stats`); otherwise return it unchanged.
+
+    ``style='instance'`` (ONNX export): every norm becomes ``InstanceNorm2d`` without running
+    stats, valid for any batch size. ``style='batchnorm'`` (fast CPU path): BatchNorm layers
+    become batch-statistics BatchNorms (:func:`to_batch_stat_batchnorm`), InstanceNorms become
+    plain InstanceNorms; valid only for inputs of batch size 1, so the caller must run images
+    one at a time. ``inference_norm`` attributes are set to ``'eval'`` afterwards. The input is
+    copied unless ``inplace``. Shapes and ranges are unchanged.
     """
+    if style not in ("instance", "batchnorm"):
+        raise ValueError(f"style must be 'instance' or 'batchnorm', got {style!r}")
     if not uses_batch_stats(module):
         return module
     if not inplace:
         module = copy.deepcopy(module)
     for parent in list(module.modules()):
         for name, child in list(parent.named_children()):
-            if isinstance(child, (nn.BatchNorm2d, nn.InstanceNorm2d)):
+            if style == "batchnorm" and type(child) is nn.BatchNorm2d:
+                setattr(parent, name, to_batch_stat_batchnorm(child))
+            elif isinstance(child, (nn.BatchNorm2d, nn.InstanceNorm2d)):
                 setattr(parent, name, to_instance_norm(child))
     for m in module.modules():
         if getattr(m, "inference_norm", None) == "batch_stats":
