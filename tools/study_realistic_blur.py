@@ -12,8 +12,8 @@ the demo's synthetic training pairs, restorekit.datasets.demo_realblur):
                  (configs/demo/realistic_blur_separate_demo.py);
   (iii) scheme 2: BGAN and DBGAN trained jointly (configs/demo/realistic_blur_demo.py).
 
-Writes ``<out>/realistic_blur_results.json``, ``<out>/realistic_blur_grid.png`` and prints a
-Markdown table (PSNR/SSIM on test_realblur and on the in-domain synthetic test split, the
+Writes ``<out>/realistic_blur_results<tag>.json``, ``<out>/realistic_blur_grid<tag>.png`` and
+prints a Markdown table (PSNR/SSIM on test_realblur and on the in-domain synthetic test split, the
 blurry-input baseline, BGAN's blur-vs-real-blur closeness, wall times). See
 docs/experiments/realistic_blur.md for the numbers of a full run.
 """
@@ -48,6 +48,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--width", type=int, default=24, help="DBGAN RRDB width (nf)")
     parser.add_argument("--blocks", type=int, default=1, help="DBGAN RRDB blocks (nb)")
     parser.add_argument("--amp", action="store_true", help="bf16 autocast on CPU")
+    parser.add_argument("--bgan-l1", type=float, default=None,
+                        help="override the BGAN L1 content weight (configs: 0.1)")
+    parser.add_argument("--grid-crop", type=int, default=88, help="grid tile size (px)")
+    parser.add_argument("--tag", default="", help="suffix of the output file names")
     return parser.parse_args(argv)
 
 
@@ -71,13 +75,18 @@ def main(argv=None) -> int:
     gen = dict(type="RRDBNet", mid_channels=args.width, num_blocks=args.blocks,
                growth_channels=args.width // 2, init="kaiming_scaled")
     common = dict(iters=args.iters, data_root=root, amp=args.amp)
+    bgan_over, joint_over = {}, dict(generator=gen)
+    if args.bgan_l1 is not None:
+        bgan_over["pixel_loss"] = dict(type="L1Loss", loss_weight=args.bgan_l1)
+        joint_over["blur_pixel_loss"] = dict(type="L1Loss", loss_weight=args.bgan_l1)
     results, times = {}, {}
 
     model, _, times["naive"] = train_config(DEMO / "dbgan_demo.py", work / "naive",
                                             model_overrides=dict(generator=gen), **common)
     results["naive"] = evaluate(model, root)
 
-    bgan, bgan_ckpt, times["bgan"] = train_config(DEMO / "bgan_demo.py", work / "bgan", **common)
+    bgan, bgan_ckpt, times["bgan"] = train_config(DEMO / "bgan_demo.py", work / "bgan",
+                                                  model_overrides=bgan_over, **common)
     bgan_samples = predict_split(bgan, root, "test_realblur")  # pred = BGAN(sharp), gt = real
     model, _, times["scheme1"] = train_config(
         DEMO / "realistic_blur_separate_demo.py", work / "scheme1",
@@ -85,7 +94,7 @@ def main(argv=None) -> int:
     results["scheme1"] = evaluate(model, root)
 
     model, _, times["joint"] = train_config(DEMO / "realistic_blur_demo.py", work / "joint",
-                                            model_overrides=dict(generator=gen), **common)
+                                            model_overrides=joint_over, **common)
     results["joint"] = evaluate(model, root)
     joint_blur = scores(results["joint"]["samples"], "synthetic_blur_img", "input_img")
 
@@ -93,6 +102,7 @@ def main(argv=None) -> int:
     summary = dict(
         command=" ".join([Path(sys.executable).name, *sys.argv]),
         iters=args.iters, threads=args.threads, dbgan_generator=gen, amp=args.amp,
+        bgan_l1=args.bgan_l1,
         wall_seconds=round(time.perf_counter() - start, 1),
         train_seconds={k: round(v, 1) for k, v in times.items()},
         input=dict(real=scores(real, "input_img"),
@@ -110,8 +120,9 @@ def main(argv=None) -> int:
     pick = [0, 3, 6] if len(rows) > 6 else list(range(min(3, len(rows))))
     save_grid([rows[i] for i in pick], ["sharp", "real blur", "BGAN sch.1", "BGAN joint",
                                         "DBGAN naive", "DBGAN sch.1", "DBGAN joint"],
-              out / "realistic_blur_grid.png", crop=112)
-    (out / "realistic_blur_results.json").write_text(json.dumps(summary, indent=2) + "\n")
+              out / f"realistic_blur_grid{args.tag}.png", crop=args.grid_crop)
+    (out / f"realistic_blur_results{args.tag}.json").write_text(
+        json.dumps(summary, indent=2) + "\n")
 
     print("| DBGAN trained on | real-blur test PSNR / SSIM | synthetic test PSNR / SSIM | "
           "train s |")
