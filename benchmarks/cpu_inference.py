@@ -37,6 +37,9 @@ MODEL_ZOO = {
     "fpn_mobilenet": (dict(type="FPNGenerator", backbone="mobilenet_v2", norm="instance",
                            inference_norm="batch_stats"), (256, 256),
                       "DeblurGAN-v2 FPN-MobileNetV2, official train-mode norms"),
+    "fpn_mobilenet_eval": (dict(type="FPNGenerator", backbone="mobilenet_v2", norm="instance",
+                                inference_norm="eval"), (256, 256),
+                           "FPN-MobileNetV2 with eval-mode norms (configs/demo/deblurganv2_demo)"),
     "dbgan_demo": (None, (192, 192), "configs/demo/dbgan_demo.py generator (nb2 nf32)"),
 }
 
@@ -53,6 +56,22 @@ def gemm_peak(threads: int, n: int = 4096, min_time: float = 1.5) -> float:
         torch.mm(a, b, out=c)
         times.append(time.perf_counter() - t0)
     return 2 * n**3 / statistics.median(times) / 1e9
+
+
+def cpu_info() -> dict:
+    """CPU model name and the ISA flags that decide whether bf16 can pay off (AMX)."""
+    info: dict = {"capability": torch.backends.cpu.get_cpu_capability()}
+    try:
+        with open("/proc/cpuinfo") as f:
+            text = f.read()
+    except OSError:
+        return info
+    flags = next((ln.split(":", 1)[1].split() for ln in text.splitlines()
+                  if ln.startswith("flags")), [])
+    info["model_name"] = next((ln.split(":", 1)[1].strip() for ln in text.splitlines()
+                               if ln.startswith("model name")), "?")
+    info["flags"] = sorted(f for f in flags if f.startswith("amx") or "bf16" in f)
+    return info
 
 
 def build(name: str) -> torch.nn.Module:
@@ -162,12 +181,13 @@ def main(argv: list[str] | None = None) -> int:
         for key in ("eager_fp32", "fast_fp32", "bf16"):
             r[f"{key}_x_gemm"] = r[f"{key}_gflops"] / (sum(peaks) / len(peaks))
     result = {"threads": args.threads, "rounds": args.rounds, "gemm_peak_gflops": peaks,
-              "torch": torch.__version__, "records": records}
+              "torch": torch.__version__, "cpu": cpu_info(), "records": records}
     if args.demo_checkpoint:
         result["demo_psnr"] = demo_psnr(args.demo_checkpoint, args.threads)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w") as f:
         json.dump(result, f, indent=2)
+    print(f"CPU: {result['cpu']}")
     print(markdown(records, peaks))
     if "demo_psnr" in result:
         d = result["demo_psnr"]

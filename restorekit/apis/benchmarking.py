@@ -8,7 +8,8 @@ peak memory and the paired test images.
   ``torch.utils.flop_counter`` run on a meta-device copy at the full size (no arithmetic).
 * Peak memory: :class:`PeakRSS` resets the kernel's high-water mark (``VmHWM``) through
   ``/proc/self/clear_refs`` and reads it afterwards, so one process can measure several
-  phases; elsewhere it falls back to ``ru_maxrss`` (monotonic).
+  phases (after ``malloc_trim`` has returned freed heap pages); elsewhere it falls back to
+  ``ru_maxrss`` (monotonic). Peaks include the process baseline (``import torch``, models).
 """
 
 from __future__ import annotations
@@ -137,6 +138,21 @@ def current_rss_mib() -> float:
     return PeakRSS.ru_maxrss_mib()
 
 
+def release_free_memory() -> None:
+    """Garbage-collect and ask glibc to return freed heap pages to the OS (``malloc_trim``),
+    so memory kept from an earlier phase does not hide the next phase's increase."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 class PeakRSS:
     """Context manager measuring the process's peak RSS (MiB) within the block.
 
@@ -151,6 +167,7 @@ class PeakRSS:
         return rss / (1024.0 * 1024.0) if sys.platform == "darwin" else rss / 1024.0
 
     def __enter__(self) -> PeakRSS:
+        release_free_memory()
         self.reset_ok = False
         try:
             with open("/proc/self/clear_refs", "w") as f:
