@@ -4,8 +4,10 @@
         [--max-images N] [--repeats 3] [--warmup 1] [--device cpu] [--fast fp32|bf16]
         [--tile T] [--threads N] [--out-dir work_dirs/benchmark] [--lpips-net alex]
 
-A model without ``:CKPT`` runs with random weights (its quality columns are then meaningless
-and marked so; use it for speed). The test set is the first config's ``test_dataloader``
+A model without ``:CKPT`` runs with random weights (``weights`` column ``random``: its quality
+columns are meaningless; use it for speed). All models are loaded first; latency passes are
+interleaved (each image through every model in turn) so load on a shared machine hits all
+models alike. The test set is the first config's ``test_dataloader``
 (the demo test set for the demo configs) or ``--data-root`` with ``blur/`` and ``sharp/``.
 Each image is deblurred with :func:`restorekit.apis.deblur_tensor` (pad-to-stride, optional
 tiles / fast path). Written to ``--out-dir``: ``benchmark.md``, ``benchmark.csv``,
@@ -17,7 +19,6 @@ from __future__ import annotations
 import argparse
 import csv
 import functools
-import gc
 import json
 import math
 import os
@@ -103,48 +104,55 @@ def _to_tensor(img) -> torch.Tensor:
     return torch.from_numpy(img).permute(2, 0, 1).float() / 255.0
 
 
-def bench_model(spec: str, pairs, args, metrics: Metrics, bar: tqdm) -> dict:
+def prepare_model(spec: str, pairs, args, metrics: Metrics, bar: tqdm) -> dict:
+    """Build one model, count it, warm it up and run the quality + memory pass (untimed)."""
     cfg_path, ckpt = split_spec(spec)
     model = init_model(cfg_path, ckpt, args.device)
     gen = getattr(model, "generator", model)
     cx = complexity(gen, tuple(args.complexity_size), model.size_divisor)
     arch = type(gen).__name__ if gen is model else f"{type(model).__name__}/{type(gen).__name__}"
-
     run = functools.partial(deblur_tensor, model, tile=args.tile,
                             tile_overlap=args.tile_overlap, fast=args.fast or False,
                             num_threads=args.threads)
-
     for _ in range(args.warmup):
         run(pairs[0][1])
-    times, per_mp, scores = [], [], []
+    scores = []
     with PeakRSS() as mem:
-        for rep in range(args.repeats):
-            for _name, blur, sharp in pairs:
-                t0 = time.perf_counter()
-                out = run(blur)
-                dt = time.perf_counter() - t0
-                times.append(dt)
-                per_mp.append(dt / (blur.shape[0] * blur.shape[1] / 1e6))
-                if rep == 0:
-                    scores.append(metrics(out[0], _to_tensor(sharp)))
-                bar.update(1)
+        for _name, blur, sharp in pairs:
+            scores.append(metrics(run(blur)[0], _to_tensor(sharp)))
+            bar.update(1)
     row = {
         "method": f"{Path(cfg_path).stem} ({arch})",
         "config": cfg_path, "weights": Path(ckpt).name if ckpt else "random",
         "params_M": cx["params"] / 1e6, "gflops_720p": cx.get("gflops_mmengine"),
         "gmacs_720p_flop_counter": cx.get("gmacs_flop_counter"), "complexity_input": cx["input"],
-        "latency_s": median(times), "latency_s_per_MP": median(per_mp),
         "peak_rss_MiB": mem.peak_mib, "inference_mem_MiB": mem.delta_mib,
         "device": args.device + (f" ({args.fast})" if args.fast else "")
                   + (f" tile {args.tile}" if args.tile else ""),
-        "timed_runs": len(times),
     }
     for key in ("psnr", "ssim", "lpips"):
         vals = [s[key] for s in scores if s[key] is not None]
         row[key] = sum(vals) / len(vals) if vals else None
-    del model, gen, run
-    gc.collect()
-    return row
+    return {"row": row, "run": run, "times": [], "per_mp": []}
+
+
+def time_interleaved(entries: list[dict], pairs, repeats: int, bar: tqdm) -> None:
+    """``repeats`` passes; within a pass each image goes through every model in turn, so
+    load changes on a shared machine hit all models alike. Fills the latency columns."""
+    for _ in range(repeats):
+        for _name, blur, _sharp in pairs:
+            megapixels = blur.shape[0] * blur.shape[1] / 1e6
+            for entry in entries:
+                t0 = time.perf_counter()
+                entry["run"](blur)
+                dt = time.perf_counter() - t0
+                entry["times"].append(dt)
+                entry["per_mp"].append(dt / megapixels)
+                bar.update(1)
+    for entry in entries:
+        entry["row"].update(latency_s=median(entry["times"]),
+                            latency_s_per_MP=median(entry["per_mp"]),
+                            timed_runs=len(entry["times"]))
 
 
 def baseline_row(pairs, metrics: Metrics) -> dict:
@@ -175,6 +183,7 @@ def write_outputs(rows: list[dict], meta: dict, out_dir: str) -> dict[str, str]:
                          for r in rows)
     Path(paths["json"]).write_text(json.dumps({"meta": meta, "rows": rows}, indent=2))
     import matplotlib
+    import matplotlib.ticker
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -190,6 +199,8 @@ def write_outputs(rows: list[dict], meta: dict, out_dir: str) -> dict[str, str]:
     ax.set_xlabel("latency per image (s, median)")
     ax.set_ylabel("PSNR (dB)")
     ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     if base:
         ax.legend(fontsize=7)
     fig.tight_layout()
@@ -207,20 +218,23 @@ def main(argv: list[str] | None = None) -> int:
              else load_config_pairs(load_config(first_cfg), args.max_images))
     metrics = Metrics(args.lpips_net)
     rows = [baseline_row(pairs, metrics)]
-    total = len(args.models) * len(pairs) * args.repeats
+    total = len(args.models) * len(pairs) * (args.repeats + 1)
     with tqdm(total=total, desc="benchmark", unit="img") as bar:
-        for spec in args.models:
-            rows.append(bench_model(spec, pairs, args, metrics, bar))
+        entries = [prepare_model(spec, pairs, args, metrics, bar) for spec in args.models]
+        time_interleaved(entries, pairs, args.repeats, bar)
+    rows.extend(entry["row"] for entry in entries)
     sizes = sorted({f"{b.shape[0]}x{b.shape[1]}" for _, b, _ in pairs})
     meta = {
         "test set": args.data_root or f"test_dataloader of {first_cfg}",
         "images": f"{len(pairs)} ({', '.join(sizes)})",
-        "timing": f"median over {args.repeats} pass(es) x {len(pairs)} image(s) after "
-                  f"{args.warmup} warm-up run(s); threads {torch.get_num_threads()}",
+        "timing": f"median over {args.repeats} interleaved pass(es) x {len(pairs)} image(s) "
+                  f"(each image through every model in turn), after {args.warmup} warm-up "
+                  f"run(s) and the untimed quality pass; threads {torch.get_num_threads()}",
         "gflops_720p": f"mmengine get_model_complexity_info (multiply-adds) at "
                        f"{args.complexity_size[0]}x{args.complexity_size[1]} padded to the stride",
-        "peak_rss_MiB": "process peak RSS while the model ran (VmHWM reset per model); "
-                        "inference_mem_MiB = peak minus RSS before",
+        "peak_rss_MiB": "process peak RSS during the model's quality pass (VmHWM reset and "
+                        "malloc_trim before it; includes the process baseline and all loaded "
+                        "models); inference_mem_MiB = that peak minus the RSS just before",
         "lpips": (f"LPIPS({args.lpips_net})" if metrics.lpips_reason is None
                   else f"n/a: {metrics.lpips_reason}"),
         "metrics": "PSNR/SSIM on RGB, no border crop, float output (not rounded)",
