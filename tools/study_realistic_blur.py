@@ -49,8 +49,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--blocks", type=int, default=1, help="DBGAN RRDB blocks (nb)")
     parser.add_argument("--amp", action="store_true", help="bf16 autocast on CPU")
     parser.add_argument("--bgan-l1", type=float, default=None,
-                        help="override the BGAN L1 content weight (configs: 0.1)")
-    parser.add_argument("--grid-crop", type=int, default=88, help="grid tile size (px)")
+                        help="override the BGAN L1 content weight (demo configs: 1.0)")
+    parser.add_argument("--grid-crop", type=int, default=80, help="grid tile size (px)")
     parser.add_argument("--tag", default="", help="suffix of the output file names")
     return parser.parse_args(argv)
 

@@ -25,7 +25,7 @@ model = dict(
     blur_discriminator=dict(
         type="PatchDiscriminator", in_channels=3, base_channels=16, n_layers=2, norm="none"
     ),
-    blur_pixel_loss=dict(type="L1Loss", loss_weight=0.1),
+    blur_pixel_loss=dict(type="L1Loss", loss_weight=1.0),  # see configs/demo/bgan_demo.py
     blur_gan_loss=dict(type="RelativisticAverageLoss", mode="ls", loss_weight=1.0),
     real_pair_ratio=0.0,
     detach_blur=True,
