@@ -33,11 +33,11 @@ from restorekit.datasets.demo import build_demo_dataset
 REPO = Path(__file__).resolve().parents[1]
 # name -> (label, config, training iterations at --scale 1)
 METHODS = {
-    "dbgan": ("DBGAN (RRDBNet + RDBL)", "configs/demo/dbgan_demo.py", 600),
-    "unet": ("DBGAN U-Net + PatchGAN", "configs/demo/dbgan_unet_demo.py", 400),
-    "fpn": ("DeblurGAN-v2 FPN-MobileNet", "configs/demo/deblurganv2_demo.py", 400),
+    "dbgan": ("DBGAN (RRDBNet + RDBL)", "configs/demo/dbgan_demo.py", 300),
+    "unet": ("DBGAN U-Net + PatchGAN", "configs/demo/dbgan_unet_demo.py", 300),
+    "fpn": ("DeblurGAN-v2 FPN-MobileNet", "configs/demo/deblurganv2_demo.py", 300),
 }
-REALISTIC_ITERS = 200
+REALISTIC_ITERS = 150
 
 
 def parse_args(argv=None) -> argparse.Namespace:
