@@ -30,7 +30,8 @@ from torch import nn
 from restorekit.registry import METRICS
 from restorekit.utils.pretrained import PretrainedWeightsNotFoundError, torch_hub_checkpoint_dir
 
-from .psnr import check_same_shape, get_sample_image
+from .psnr import check_same_shape
+from .sample_wise_metric import get_sample_image
 
 # lpips net name -> (torchvision model, file name of torchvision's IMAGENET1K_V1 weights)
 LPIPS_BACKBONE_FILES: dict[str, tuple[str, str]] = {

@@ -22,14 +22,14 @@ PSNR of the pooled MSE), like mmagic's ``BaseSampleWiseMetric`` and BasicSR's va
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import Any, Union
+from typing import Union
 
 import numpy as np
 import torch
-from mmengine.evaluator import BaseMetric
 
 from restorekit.registry import METRICS
+
+from .sample_wise_metric import SampleWiseMetric
 
 ImageLike = Union[np.ndarray, torch.Tensor]
 
@@ -136,68 +136,25 @@ def psnr(
     return 10.0 * math.log10(255.0**2 / mse)
 
 
-def get_sample_image(sample: Any, key: str) -> torch.Tensor:
-    """Fetch ``key`` from a data sample given as dict (Evaluator) or DataSample."""
-    value = sample.get(key) if isinstance(sample, dict) else getattr(sample, key, None)
-    if value is None:
-        have = sorted(sample.keys()) if hasattr(sample, "keys") else "?"
-        raise KeyError(f"Data sample has no {key!r} to evaluate (it has: {have}).")
-    return value
-
-
 @METRICS.register_module()
-class PSNR(BaseMetric):
+class PSNR(SampleWiseMetric):
     """Mean over images of the per-image PSNR (dB). Output key: ``'PSNR'``.
 
     Args:
-        crop_border: pixels removed from each side before measuring.
-        convert_to: ``None`` (RGB) or ``'Y'`` (BT.601 MATLAB luma, offset 16).
-        quantize: round to uint8 levels first (BasicSR); default False (mmagic).
         max_psnr: if set, per-image values are capped at it (so one image identical to its
             ground truth does not make the mean ``inf``); ``None`` keeps ``inf`` as
             mmagic / BasicSR do, and the mean is then ``inf``.
-        pred_key / gt_key: fields of the data sample holding the float32 (3, H, W) RGB [0, 1]
-            tensors.
-        collect_device / prefix: as in :class:`mmengine.evaluator.BaseMetric`; the logged key
-            is ``'<prefix>/PSNR'`` when ``prefix`` is set.
+        **kwargs: ``crop_border``, ``convert_to``, ``quantize``, ``pred_key``, ``gt_key``,
+            ``collect_device``, ``prefix`` (see :class:`SampleWiseMetric`).
     """
 
-    default_prefix: str | None = ""  # no prefix unless configured (silences mmengine)
     metric_name = "PSNR"
 
-    def __init__(
-        self,
-        crop_border: int = 0,
-        convert_to: str | None = None,
-        quantize: bool = False,
-        max_psnr: float | None = None,
-        pred_key: str = "pred_img",
-        gt_key: str = "gt_img",
-        collect_device: str = "cpu",
-        prefix: str | None = None,
-    ) -> None:
-        super().__init__(collect_device=collect_device, prefix=prefix)
-        if convert_to is not None and str(convert_to).upper() != "Y":
-            raise ValueError(f"convert_to must be None or 'Y', got {convert_to!r}.")
-        self.crop_border = crop_border
-        self.convert_to = convert_to
-        self.quantize = quantize
+    def __init__(self, max_psnr: float | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
         self.max_psnr = max_psnr
-        self.pred_key = pred_key
-        self.gt_key = gt_key
 
     def compute_one(self, pred: torch.Tensor, gt: torch.Tensor) -> float:
         """PSNR of one (3, H, W) [0, 1] pair with this metric's settings."""
         value = psnr(pred, gt, self.crop_border, self.convert_to, self.quantize)
         return value if self.max_psnr is None else min(value, float(self.max_psnr))
-
-    def process(self, data_batch: Any, data_samples: Sequence[Any]) -> None:
-        """Store one value per data sample (dicts from the Evaluator, or DataSample)."""
-        for sample in data_samples:
-            pred = get_sample_image(sample, self.pred_key)
-            gt = get_sample_image(sample, self.gt_key)
-            self.results.append(self.compute_one(pred, gt))
-
-    def compute_metrics(self, results: list) -> dict[str, float]:
-        """Mean of the per-image values (``inf`` if any value is ``inf``)."""
-        return {self.metric_name: float(np.mean(np.asarray(results, dtype=np.float64)))}

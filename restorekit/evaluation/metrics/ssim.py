@@ -20,17 +20,14 @@ reflect padding but then crops the same 5-pixel border before averaging.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 import cv2
 import numpy as np
 import torch
-from mmengine.evaluator import BaseMetric
 
 from restorekit.registry import METRICS
 
-from .psnr import ImageLike, check_same_shape, get_sample_image, to_eval_array
+from .psnr import ImageLike, check_same_shape, to_eval_array
+from .sample_wise_metric import SampleWiseMetric
 
 _WIN_SIZE = 11
 _SIGMA = 1.5
@@ -99,51 +96,16 @@ def ssim(
 
 
 @METRICS.register_module()
-class SSIM(BaseMetric):
+class SSIM(SampleWiseMetric):
     """Mean over images of the per-image SSIM. Output key: ``'SSIM'``.
 
-    Args:
-        crop_border: pixels removed from each side before measuring.
-        convert_to: ``None`` (RGB, mean of per-channel SSIM) or ``'Y'`` (BT.601 MATLAB luma).
-        quantize: round to uint8 levels first (BasicSR); default False (mmagic).
-        pred_key / gt_key: fields of the data sample holding the float32 (3, H, W) RGB [0, 1]
-            tensors.
-        collect_device / prefix: as in :class:`mmengine.evaluator.BaseMetric`.
+    Keys as :class:`SampleWiseMetric`: ``crop_border``, ``convert_to`` (``None`` = mean of
+    per-channel SSIM on RGB, ``'Y'`` = BT.601 MATLAB luma), ``quantize``, ``pred_key``,
+    ``gt_key``, ``collect_device``, ``prefix``.
     """
 
-    default_prefix: str | None = ""  # no prefix unless configured (silences mmengine)
     metric_name = "SSIM"
-
-    def __init__(
-        self,
-        crop_border: int = 0,
-        convert_to: str | None = None,
-        quantize: bool = False,
-        pred_key: str = "pred_img",
-        gt_key: str = "gt_img",
-        collect_device: str = "cpu",
-        prefix: str | None = None,
-    ) -> None:
-        super().__init__(collect_device=collect_device, prefix=prefix)
-        if convert_to is not None and str(convert_to).upper() != "Y":
-            raise ValueError(f"convert_to must be None or 'Y', got {convert_to!r}.")
-        self.crop_border = crop_border
-        self.convert_to = convert_to
-        self.quantize = quantize
-        self.pred_key = pred_key
-        self.gt_key = gt_key
 
     def compute_one(self, pred: torch.Tensor, gt: torch.Tensor) -> float:
         """SSIM of one (3, H, W) [0, 1] pair with this metric's settings."""
         return ssim(pred, gt, self.crop_border, self.convert_to, self.quantize)
-
-    def process(self, data_batch: Any, data_samples: Sequence[Any]) -> None:
-        """Store one value per data sample (dicts from the Evaluator, or DataSample)."""
-        for sample in data_samples:
-            pred = get_sample_image(sample, self.pred_key)
-            gt = get_sample_image(sample, self.gt_key)
-            self.results.append(self.compute_one(pred, gt))
-
-    def compute_metrics(self, results: list) -> dict[str, float]:
-        """Mean of the per-image values."""
-        return {self.metric_name: float(np.mean(np.asarray(results, dtype=np.float64)))}
