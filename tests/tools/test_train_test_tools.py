@@ -59,7 +59,7 @@ def test_missing_files_are_reported_by_name(tmp_path, tiny_config):
         load_tool("tools/test.py").main([tiny_config, str(tmp_path / "missing.pth")])
 
 
-def test_dist_train_runs_two_cpu_processes(tmp_path, tiny_config):
+def test_dist_train_and_dist_test_run_two_cpu_processes(tmp_path, tiny_config):
     env = dict(os.environ, PORT="29617", OMP_NUM_THREADS="1")
     result = subprocess.run(
         [
@@ -81,7 +81,22 @@ def test_dist_train_runs_two_cpu_processes(tmp_path, tiny_config):
     assert "Distributed training: True" in log and "GPU number: 2" in log, log[
         :3000
     ]  # = world size
-    assert (tmp_path / "w" / "iter_2.pth").is_file()
+    ckpt = tmp_path / "w" / "iter_2.pth"
+    assert ckpt.is_file()
+    # the same checkpoint evaluated by 2 processes gives the single-process metrics
+    out = tmp_path / "dist_metrics.json"
+    result = subprocess.run(
+        ["bash", str(REPO / "tools/dist_test.sh"), tiny_config, str(ckpt), "2", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        cwd=REPO,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    single = load_tool("tools/test.py").main([tiny_config, str(ckpt)])
+    dist_metrics = json.loads(out.read_text())
+    assert dist_metrics["PSNR"] == pytest.approx(float(single["PSNR"]), abs=1e-6)
 
 
 def test_dbgan_converter_cli_is_strict(tmp_path):
