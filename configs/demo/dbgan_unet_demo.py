@@ -33,15 +33,9 @@ model = dict(
     train_cfg=dict(disc_steps=1, gen_steps=1, disc_init_steps=0),
     data_preprocessor=dict(type="DeblurDataPreprocessor", pad_size_divisor=1),
 )
-train_pipeline = [
-    dict(type="LoadImageFromFile", key="img"),
-    dict(type="LoadImageFromFile", key="gt"),
-    dict(type="PairedRandomCrop", crop_size=crop_size, keys=("img", "gt")),
-    dict(type="Flip", keys=("img", "gt"), direction="horizontal", prob=0.5),
-    dict(type="Flip", keys=("img", "gt"), direction="vertical", prob=0.5),
-    dict(type="RandomTransposeHW", keys=("img", "gt"), prob=0.5),
-    dict(type="PackInputs", input_key="img", image_keys=("gt",)),
-]
+# the demo base pipeline, with this config's crop size (step 2 is PairedRandomCrop)
+train_pipeline = _base_.train_pipeline
+train_pipeline[2]["crop_size"] = crop_size
 train_dataloader = dict(batch_size=4, dataset=dict(pipeline=train_pipeline))
 optim_wrapper = dict(
     constructor="MultiOptimWrapperConstructor",
