@@ -9,7 +9,7 @@
 _base_ = ["./dbgan_gopro.py"]
 
 model = dict(
-    type="RealisticBlurDBGAN",
+    type="RealisticBlurSeparate",
     blur_generator=dict(
         type="BlurGenerator",
         mid_channels=64,

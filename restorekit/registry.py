@@ -101,7 +101,7 @@ OPTIM_WRAPPER_CONSTRUCTORS = _child(
 PARAM_SCHEDULERS = _child("parameter scheduler", MMENGINE_PARAM_SCHEDULERS, "restorekit.engine")
 
 # data
-DATASETS = _child("dataset", MMENGINE_DATASETS, "restorekit.datasets")
+DATASETS = _child("dataset", MMENGINE_DATASETS, ["restorekit.datasets", "restorekit.demo"])
 DATA_SAMPLERS = _child("data sampler", MMENGINE_DATA_SAMPLERS, "restorekit.datasets")
 TRANSFORMS = _child("transform", MMENGINE_TRANSFORMS, "restorekit.datasets.transforms")
 

@@ -8,7 +8,7 @@ Writes ``<root>/{train,test}/{blur,sharp}/<name>.png``, the realistic-blur study
 ``<root>/train/real_blur`` and ``<root>/test_realblur/{blur,sharp}`` plus ``README.txt``; does
 nothing when ``<root>/.complete`` already holds the current generator version (``--force``
 rebuilds). Prints the number of pairs and the mean blurred-vs-sharp PSNR of each split. The
-recipe is described in :mod:`restorekit.datasets.demo`.
+recipe is described in :mod:`restorekit.demo.data`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a source checkout
 
-from restorekit.datasets.demo import build_demo_dataset
+from restorekit.demo.data import build_demo_dataset
 
 
 def _psnr(a: np.ndarray, b: np.ndarray) -> float:

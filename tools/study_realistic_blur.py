@@ -2,15 +2,15 @@
 
     python tools/study_realistic_blur.py [--iters 450] [--threads 1] [--out docs/experiments]
 
-On the demo data (restorekit.datasets.demo) three DBGANs of the same size and schedule are
+On the demo data (restorekit.demo.data) three DBGANs of the same size and schedule are
 trained and evaluated on the held-out "real blur" test pairs (a blur process that differs from
-the demo's synthetic training pairs, restorekit.datasets.demo_realblur):
+the demo's synthetic training pairs, restorekit.demo.realblur):
 
   (i)   naive:   DBGAN on the demo's synthetic training pairs (configs/demo/dbgan_demo.py);
   (ii)  scheme 1: BGAN trained on sharp crops + unpaired real blur (configs/demo/bgan_demo.py),
                  then DBGAN on the frozen BGAN's blur
                  (configs/demo/realistic_blur_separate_demo.py);
-  (iii) scheme 2: BGAN and DBGAN trained jointly (configs/demo/realistic_blur_demo.py).
+  (iii) scheme 2: BGAN and DBGAN trained jointly (configs/demo/realistic_blur_joint_demo.py).
 
 Writes ``<out>/realistic_blur_results<tag>.json``, ``<out>/realistic_blur_grid<tag>.png`` and
 prints a Markdown table (PSNR/SSIM on test_realblur and on the in-domain synthetic test split, the
@@ -30,8 +30,9 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a source checkout
 
-from restorekit.apis.realistic_blur_demo import predict_split, save_grid, scores, train_config
-from restorekit.datasets.demo import build_demo_dataset
+from restorekit.demo.data import build_demo_dataset
+from restorekit.demo.grid import save_grid
+from restorekit.demo.training import predict_split, scores, train_config
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "configs" / "demo"
@@ -74,27 +75,32 @@ def main(argv=None) -> int:
     work = Path(args.work_dir)
     gen = dict(type="RRDBNet", mid_channels=args.width, num_blocks=args.blocks,
                growth_channels=args.width // 2, init="kaiming_scaled")
-    common = dict(iters=args.iters, data_root=root, amp=args.amp)
-    bgan_over, joint_over = {}, dict(generator=gen)
+    schedule = {"train_cfg.max_iters": args.iters, "train_cfg.val_interval": args.iters + 1,
+                "param_scheduler.T_max": args.iters,
+                "default_hooks.checkpoint.interval": args.iters}
+    common = dict(data_root=root, amp=args.amp)
+    bgan_over, joint_over = dict(schedule), {**schedule, "model.generator": gen}
     if args.bgan_l1 is not None:
-        bgan_over["pixel_loss"] = dict(type="L1Loss", loss_weight=args.bgan_l1)
-        joint_over["blur_pixel_loss"] = dict(type="L1Loss", loss_weight=args.bgan_l1)
+        bgan_over["model.pixel_loss"] = dict(type="L1Loss", loss_weight=args.bgan_l1)
+        joint_over["model.blur_pixel_loss"] = dict(type="L1Loss", loss_weight=args.bgan_l1)
     results, times = {}, {}
 
+    naive_over = {**schedule, "model.generator": gen}
     model, _, times["naive"] = train_config(DEMO / "dbgan_demo.py", work / "naive",
-                                            model_overrides=dict(generator=gen), **common)
+                                            cfg_options=naive_over, **common)
     results["naive"] = evaluate(model, root)
 
     bgan, bgan_ckpt, times["bgan"] = train_config(DEMO / "bgan_demo.py", work / "bgan",
-                                                  model_overrides=bgan_over, **common)
+                                                  cfg_options=bgan_over, **common)
     bgan_samples = predict_split(bgan, root, "test_realblur")  # pred = BGAN(sharp), gt = real
     model, _, times["scheme1"] = train_config(
         DEMO / "realistic_blur_separate_demo.py", work / "scheme1",
-        model_overrides=dict(generator=gen, blur_generator_ckpt=str(bgan_ckpt)), **common)
+        cfg_options={**schedule, "model.generator": gen,
+                     "model.blur_generator_ckpt": str(bgan_ckpt)}, **common)
     results["scheme1"] = evaluate(model, root)
 
-    model, _, times["joint"] = train_config(DEMO / "realistic_blur_demo.py", work / "joint",
-                                            model_overrides=joint_over, **common)
+    model, _, times["joint"] = train_config(DEMO / "realistic_blur_joint_demo.py", work / "joint",
+                                            cfg_options=joint_over, **common)
     results["joint"] = evaluate(model, root)
     joint_blur = scores(results["joint"]["samples"], "synthetic_blur_img", "input_img")
 

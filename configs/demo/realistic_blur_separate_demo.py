@@ -6,7 +6,7 @@
 _base_ = ["./dbgan_demo.py"]
 
 model = dict(
-    type="RealisticBlurDBGAN",
+    type="RealisticBlurSeparate",
     blur_generator=dict(  # must match configs/demo/bgan_demo.py
         type="BlurGenerator",
         mid_channels=24,

@@ -19,6 +19,7 @@ import torch
 from torch import nn
 
 from restorekit.datasets.transforms.loading import read_image
+from restorekit.utils.image import float_to_uint8, tensor_to_uint8
 
 from .fast_inference import prepare_fast_generator
 from .onnx_runtime import OnnxRuntimeGenerator
@@ -46,15 +47,13 @@ def load_image(image: ImageInput) -> np.ndarray:
     if image.ndim != 3 or image.shape[2] != 3:
         raise ValueError(f"Expected an (H, W, 3) RGB or (H, W) gray array, got {image.shape}")
     if image.dtype != np.uint8:
-        image = np.clip(np.round(image.astype(np.float64) * 255.0), 0, 255).astype(np.uint8)
+        image = float_to_uint8(image.astype(np.float64))
     return image
 
 
 def to_uint8(img: torch.Tensor) -> np.ndarray:
     """(1, 3, H, W) or (3, H, W) float in [0, 1] -> uint8 (H, W, 3) (clamped, rounded)."""
-    img = img.reshape(-1, *img.shape[-2:])
-    return (img.clamp(0, 1).mul(255).round().to(torch.uint8)
-            .permute(1, 2, 0).contiguous().numpy())
+    return tensor_to_uint8(img.reshape(-1, *img.shape[-2:]))
 
 
 def get_network(model: nn.Module | OnnxRuntimeGenerator | None, backend: str = "torch",

@@ -17,6 +17,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from restorekit.utils.image import float_to_uint8
+
 __all__ = [
     "add_gaussian_noise",
     "apply_gamma",
@@ -45,7 +47,7 @@ def _to_float(img: np.ndarray) -> np.ndarray:
 def _like(out: np.ndarray, ref: np.ndarray, clip: bool = True) -> np.ndarray:
     """Return float32 ``out`` ([0, 1] scale) in ``ref``'s dtype family."""
     if ref.dtype == np.uint8:
-        return np.clip(np.rint(out * 255.0), 0, 255).astype(np.uint8)
+        return float_to_uint8(out)
     return np.clip(out, 0.0, 1.0) if clip else out
 
 

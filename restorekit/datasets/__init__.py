@@ -1,7 +1,5 @@
 """Datasets and data transforms (registered in DATASETS and TRANSFORMS)."""
 
 from . import transforms  # noqa: F401
-from .demo_dataset import DemoPairedDataset  # noqa: F401
-from .demo_unpaired_dataset import DemoUnpairedDataset  # noqa: F401
 from .paired_image_dataset import PairedImageDataset  # noqa: F401
 from .unpaired_image_dataset import UnpairedImageDataset  # noqa: F401

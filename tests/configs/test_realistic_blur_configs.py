@@ -17,7 +17,7 @@ from mmengine.dataset import pseudo_collate
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 
-from restorekit.datasets.demo import DEMO_VERSION
+from restorekit.demo.data import DEMO_VERSION
 from restorekit.registry import DATASETS, MODELS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -25,13 +25,13 @@ CONFIGS = [
     "bgan_gopro.py",
     "bgan_unet_gopro.py",
     "realistic_blur_separate_gopro.py",
-    "realistic_blur_gopro.py",
-    "realistic_blur_unet_gopro.py",
+    "realistic_blur_joint_gopro.py",
+    "realistic_blur_joint_unet_gopro.py",
     "demo/bgan_demo.py",
     "demo/bgan_unet_demo.py",
     "demo/realistic_blur_separate_demo.py",
-    "demo/realistic_blur_demo.py",
-    "demo/realistic_blur_unet_demo.py",
+    "demo/realistic_blur_joint_demo.py",
+    "demo/realistic_blur_joint_unet_demo.py",
 ]
 SHRINK = {
     "RRDBNet": dict(mid_channels=8, num_blocks=1, growth_channels=4),

@@ -23,8 +23,8 @@ def test_demo_trains_evaluates_and_writes_table_and_grid(tmp_path):
             str(data),
             "--methods",
             "dbgan",
-            "--scale",
-            "0.005",
+            "--cfg-options",
+            "train_cfg.max_iters=2",
         ]
     )
     assert [r["label"] for r in rows] == ["DBGAN (RRDBNet + RDBL)"]

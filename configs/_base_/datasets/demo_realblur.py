@@ -1,4 +1,4 @@
-# The realistic-blur study's demo data (restorekit.datasets.demo_realblur), built on first use:
+# The realistic-blur study's demo data (restorekit.demo.realblur), built on first use:
 # train = the 64 sharp training crops (gt) + an unpaired partner from the 64 "real blur" images
 # (a different blur process: spatially varying kernels in linear light, sensor noise, JPEG);
 # val/test = the 8 held-out "real blur" pairs of the test photos (never used for training).

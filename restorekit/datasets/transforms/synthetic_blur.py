@@ -35,6 +35,7 @@ from restorekit.blur import (
     random_trajectory_kernel,
 )
 from restorekit.registry import TRANSFORMS
+from restorekit.utils.image import float_to_uint8
 
 _ID_KEYS = ("key", "gt_path", "sample_idx", "img_path")
 Range = Optional[Union[float, tuple[float, float]]]
@@ -182,7 +183,7 @@ class SyntheticMotionBlur(BaseTransform):
         if self.gamma is not None:
             img = apply_gamma(img, 1.0 / self.gamma)
         img = add_gaussian_noise(img, _uniform(rng, self.noise_sigma), rng)
-        out = np.clip(np.rint(img * 255.0), 0, 255).astype(np.uint8)
+        out = float_to_uint8(img)
         if self.jpeg_quality is not None:
             q = self.jpeg_quality
             quality = int(rng.integers(q[0], q[1] + 1)) if isinstance(q, (tuple, list)) else q

@@ -12,11 +12,9 @@ import torch
 from mmengine.hooks import Hook
 
 from restorekit.registry import HOOKS
+from restorekit.utils.image import tensor_to_uint8
 
-
-def to_uint8_rgb(img: torch.Tensor) -> np.ndarray:
-    """(3, H, W) float tensor in [0, 1] -> (H, W, 3) uint8 array (rounded)."""
-    return (img.detach().float().clamp(0, 1) * 255).round().byte().permute(1, 2, 0).cpu().numpy()
+to_uint8_rgb = tensor_to_uint8  # (3, H, W) float [0, 1] -> (H, W, 3) uint8, rounded
 
 
 def make_grid(images: Sequence[torch.Tensor], gap: int = 4) -> np.ndarray:

@@ -16,7 +16,7 @@ from .realistic_blur_utils import mix_blur
 
 
 @MODELS.register_module()
-class RealisticBlurGAN(BaseGANRestorer):
+class RealisticBlurJoint(BaseGANRestorer):
     """Joint BGAN + DBGAN: four sub-networks, four optimizers, one training step.
 
     Sub-modules (and ``optim_wrapper`` keys): ``blur_generator`` (BGAN G), ``blur_discriminator``
@@ -106,7 +106,7 @@ class RealisticBlurGAN(BaseGANRestorer):
     # ------------------------------------------------------------------ losses
     def _real_blur(self, data: dict) -> torch.Tensor:
         if data.get(self.real_blur_key) is None:
-            raise KeyError(f"RealisticBlurGAN needs unpaired real blurred images under "
+            raise KeyError(f"RealisticBlurJoint needs unpaired real blurred images under "
                            f"data[{self.real_blur_key!r}] (pipeline + preprocessor image_keys)")
         return data[self.real_blur_key]
 

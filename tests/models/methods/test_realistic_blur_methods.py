@@ -38,7 +38,7 @@ def save_bgan_ckpt(path, prefix, blur_generator_cfg=UNET_BGAN, seed=1):
 
 
 def build_scheme1(ckpt, **kw):
-    cfg = dict(type="RealisticBlurDBGAN", generator=tiny_generator(),
+    cfg = dict(type="RealisticBlurSeparate", generator=tiny_generator(),
                discriminator=tiny_discriminator(), pixel_loss=dict(type="L1Loss"), gan_loss=RBL,
                blur_generator=UNET_BGAN, blur_generator_ckpt=ckpt,
                data_preprocessor=preprocessor())
@@ -104,7 +104,7 @@ def test_checkpoint_prefixes_and_errors(tmp_path):
 
 
 def build_joint(**kw):
-    cfg = dict(type="RealisticBlurGAN", generator=tiny_generator(),
+    cfg = dict(type="RealisticBlurJoint", generator=tiny_generator(),
                discriminator=tiny_discriminator(), pixel_loss=dict(type="L1Loss"), gan_loss=RBL,
                blur_generator=tiny_blur_generator(), blur_discriminator=tiny_discriminator(),
                blur_pixel_loss=dict(type="L1Loss"), blur_gan_loss=RBL,

@@ -16,7 +16,7 @@ from .realistic_blur_utils import load_blur_generator, mix_blur
 
 
 @MODELS.register_module()
-class RealisticBlurDBGAN(DBGAN):
+class RealisticBlurSeparate(DBGAN):
     """DBGAN whose training inputs are made by a frozen, pre-trained BGAN generator.
 
     Per training batch: ``b_syn = BGAN(gt, noise)`` (no grad, eval mode), then per sample the

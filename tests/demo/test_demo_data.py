@@ -1,4 +1,4 @@
-"""Tests for the embedded demo data set (restorekit.datasets.demo, tools/make_demo_data.py)."""
+"""Tests for the embedded demo data set (restorekit.demo.data, tools/make_demo_data.py)."""
 
 import subprocess
 import sys
@@ -8,8 +8,8 @@ import cv2
 import numpy as np
 import pytest
 
-from restorekit.datasets import demo
-from restorekit.datasets.demo import DEMO_VERSION, build_demo_dataset
+from restorekit.demo import data as demo
+from restorekit.demo.data import DEMO_VERSION, build_demo_dataset
 
 REPO = Path(__file__).resolve().parents[2]
 

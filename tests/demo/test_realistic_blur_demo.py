@@ -5,8 +5,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from restorekit.apis.realistic_blur_demo import run_realistic_blur_demo, save_grid
-from restorekit.datasets.demo import DEMO_VERSION
+from restorekit.demo.data import DEMO_VERSION
+from restorekit.demo.grid import save_grid
+from restorekit.demo.realistic_blur import run_realistic_blur_demo
 
 
 def fake_demo(root: Path) -> Path:
@@ -23,8 +24,8 @@ def fake_demo(root: Path) -> Path:
 
 def test_run_realistic_blur_demo(tmp_path):
     root = fake_demo(tmp_path / "demo")
-    result = run_realistic_blur_demo(tmp_path / "work", data_root=str(root), iters=2,
-                                     num_images=2)
+    result = run_realistic_blur_demo(tmp_path / "work", data_root=str(root), num_images=2,
+                                     cfg_options={"train_cfg.max_iters": 2})
     grid = cv2.imread(str(result["grid"]))
     assert grid is not None and grid.shape[0] > 2 * 64 and grid.shape[1] > 4 * 64
     for key in ("deblurred", "input"):

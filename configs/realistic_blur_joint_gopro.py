@@ -2,7 +2,7 @@
 # trained jointly on GoPro sharp frames + unpaired real blurred photos (RWBI). Each half uses
 # the paper settings of configs/bgan_gopro.py / configs/dbgan_gopro.py. DBGAN learns from BGAN's
 # (detached) output: detach_blur=False lets DBGAN's losses also train BGAN (end to end).
-# Train: tools/dist_train.sh configs/realistic_blur_gopro.py 8
+# Train: tools/dist_train.sh configs/realistic_blur_joint_gopro.py 8
 _base_ = [
     "_base_/default_runtime.py",
     "_base_/datasets/gopro_unpaired_realblur.py",
@@ -18,7 +18,7 @@ vgg_perceptual = dict(
     loss_weight=1.0,
 )
 model = dict(
-    type="RealisticBlurGAN",
+    type="RealisticBlurJoint",
     # DBGAN (deblurring)
     generator=dict(
         type="RRDBNet", mid_channels=64, num_blocks=16, growth_channels=32, init="kaiming_scaled"

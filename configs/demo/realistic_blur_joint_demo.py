@@ -6,7 +6,7 @@ _base_ = ["../_base_/default_runtime.py", "../_base_/datasets/demo_realblur.py"]
 
 max_iters = 1000
 model = dict(
-    type="RealisticBlurGAN",
+    type="RealisticBlurJoint",
     generator=dict(
         type="RRDBNet", mid_channels=32, num_blocks=2, growth_channels=16, init="kaiming_scaled"
     ),

@@ -2,7 +2,7 @@
 
 Used by the realistic-blur study (``docs/experiments/realistic_blur.md``): BGAN must learn to
 imitate this domain from unpaired examples, and DBGAN is evaluated on paired held-out images
-of it. Compared with the training pairs of :mod:`restorekit.datasets.demo` (one Boracchi & Foi
+of it. Compared with the training pairs of :mod:`restorekit.demo.data` (one Boracchi & Foi
 trajectory kernel of 11-21 px, Gaussian noise, straight sRGB), every image here goes through:
 
 1. inverse camera response: ``x ** 2.2`` (linear light);
@@ -83,7 +83,7 @@ def generate_real_blur(
 ) -> None:
     """Write the real-blur domain under ``out`` (see the module docstring).
 
-    ``plan`` rows are ``(split, photo, count, size)`` as in :mod:`restorekit.datasets.demo`;
+    ``plan`` rows are ``(split, photo, count, size)`` as in :mod:`restorekit.demo.data`;
     train rows give unpaired ``train/real_blur`` images, test rows ``test_realblur`` pairs.
     Seeds ``[seed, row, 1]`` differ from the paired crops' ``[seed, row]``.
     """

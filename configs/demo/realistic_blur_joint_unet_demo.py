@@ -1,6 +1,6 @@
-# U-Net / PatchGAN joint variant on the demo data (configs/realistic_blur_unet_gopro.py made
+# U-Net / PatchGAN joint variant on the demo data (configs/realistic_blur_joint_unet_gopro.py made
 # small): U-Net BGAN without noise (as LUR's scheme 2), U-Net DBGAN, conditional PatchGAN D.
-_base_ = ["./realistic_blur_demo.py"]
+_base_ = ["./realistic_blur_joint_demo.py"]
 
 unet = dict(type="UNetGenerator", depth=4, base_channels=16, norm="none", dropout=False,
             global_residual=True)

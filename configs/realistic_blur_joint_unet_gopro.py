@@ -5,7 +5,7 @@
 # Like LUR's scheme 2 the BGAN has no noise input; losses: DBGAN 100 * L1 + VGG perceptual +
 # LSGAN, BGAN VGG perceptual + 0.01 * LSGAN (LUR's GAN : content = 1 : 100); LUR's focal
 # frequency loss is not used (README: small effect; it fits the pixel_loss slot if wanted).
-_base_ = ["./realistic_blur_gopro.py"]
+_base_ = ["./realistic_blur_joint_gopro.py"]
 
 unet = dict(type="UNetGenerator", depth=7, base_channels=64, norm="batch", dropout=True)
 model = dict(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from mmengine.dist import barrier, get_dist_info, is_distributed
 
+from restorekit.datasets.unpaired_image_dataset import UnpairedImageDataset
 from restorekit.registry import DATASETS
 
-from .demo import build_demo_dataset
-from .unpaired_image_dataset import UnpairedImageDataset
+from .data import build_demo_dataset
 
 #: the realistic-blur study's default: sharp training crops + the unpaired real-blur domain
 DEFAULT_DOMAINS = dict(gt="train/sharp", real_blur="train/real_blur")
@@ -19,7 +19,7 @@ class DemoUnpairedDataset(UnpairedImageDataset):
 
     The default ``domains`` index the 64 sharp training crops (``gt``) and draw a partner from
     the 64 unpaired "real blur" images (``real_blur``, a different blur process, see
-    :mod:`restorekit.datasets.demo_realblur`). Rank 0 builds the data, the other ranks wait.
+    :mod:`restorekit.demo.realblur`). Rank 0 builds the data, the other ranks wait.
 
     Args:
         root: where the demo data live (default ``data/demo``).
