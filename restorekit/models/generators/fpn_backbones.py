@@ -33,6 +33,8 @@ import warnings
 import torch
 from torch import nn
 
+from restorekit.utils.state_dict import strip_prefix_each
+
 __all__ = [
     "InceptionResNetV2Encoder",
     "MobileNetV2Encoder",
@@ -40,8 +42,8 @@ __all__ = [
     "mobilenet_v2_official_to_torchvision",
 ]
 
-_MOBILENET_STAGES = ((0, 2), (2, 4), (4, 7), (7, 11), (11, 16))
-_INCEPTION_STAGES = (
+MOBILENET_STAGES = ((0, 2), (2, 4), (4, 7), (7, 11), (11, 16))
+INCEPTION_STAGES = (
     ("conv2d_1a",),
     ("conv2d_2a", "conv2d_2b", "maxpool_3a"),
     ("conv2d_3b", "conv2d_4a", "maxpool_5a"),
@@ -83,7 +85,7 @@ class _Encoder(nn.Module):
         keys and ``source``. Source keys that are neither used nor known-unused are reported
         with a warning. Returns ``{'loaded', 'ignored', 'unexpected', 'absent_counters'}``.
         """
-        sd = self._remap_source({k.removeprefix("module."): v for k, v in sd.items()})
+        sd = self._remap_source(strip_prefix_each(sd))
         own = self.state_dict()
         missing = [k for k in own if k not in sd and not k.endswith("num_batches_tracked")]
         wrong = [f"{k}: {tuple(sd[k].shape)} vs {tuple(v.shape)}" for k, v in own.items()
@@ -121,7 +123,7 @@ class MobileNetV2Encoder(_Encoder):
         self.features = nn.Sequential(*list(net.features.children())[:16])
 
     def stages(self) -> list[nn.Sequential]:
-        return [self.features[a:b] for a, b in _MOBILENET_STAGES]
+        return [self.features[a:b] for a, b in MOBILENET_STAGES]
 
     def _remap_source(self, sd: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         if "features.1.conv.3.weight" in sd:  # DeblurGAN-v2's own mobilenetv2.pth.tar layout
@@ -141,7 +143,7 @@ class InceptionResNetV2Encoder(_Encoder):
         import timm
 
         net = timm.create_model("inception_resnet_v2", pretrained=False)
-        for names in _INCEPTION_STAGES:
+        for names in INCEPTION_STAGES:
             for name in names:
                 if not hasattr(net, name):
                     raise RuntimeError(f"timm's inception_resnet_v2 has no module {name!r}; "
@@ -154,7 +156,7 @@ class InceptionResNetV2Encoder(_Encoder):
                                f"{_INCEPTION_CHANNELS}")
 
     def stages(self) -> list[nn.Sequential]:
-        return [nn.Sequential(*(getattr(self, n) for n in names)) for names in _INCEPTION_STAGES]
+        return [nn.Sequential(*(getattr(self, n) for n in names)) for names in INCEPTION_STAGES]
 
     @torch.no_grad()
     def _probe_channels(self) -> tuple[int, ...]:
@@ -180,8 +182,8 @@ def build_encoder(name: str) -> _Encoder:
 # DeblurGAN-v2's in-repo MobileNetV2 keeps each inverted residual in one flat Sequential
 # (expand 1: dw conv, bn, relu6, pw conv, bn; else: pw, bn, relu6, dw, bn, relu6, pw, bn);
 # torchvision nests conv+bn pairs. Index maps from the flat layout to torchvision's.
-_MBV2_T1 = {"0": "0.0", "1": "0.1", "3": "1", "4": "2"}
-_MBV2_T6 = {"0": "0.0", "1": "0.1", "3": "1.0", "4": "1.1", "6": "2", "7": "3"}
+MBV2_T1 = {"0": "0.0", "1": "0.1", "3": "1", "4": "2"}
+MBV2_T6 = {"0": "0.0", "1": "0.1", "3": "1.0", "4": "1.1", "6": "2", "7": "3"}
 _MBV2_KEY = re.compile(r"^features\.(\d+)\.conv\.(\d+)\.(.+)$")
 
 
@@ -198,7 +200,7 @@ def mobilenet_v2_official_to_torchvision(sd: dict[str, torch.Tensor]) -> dict[st
             out[key] = value
             continue
         block, layer, rest = m.groups()
-        table = _MBV2_T1 if block == "1" else _MBV2_T6
+        table = MBV2_T1 if block == "1" else MBV2_T6
         if layer not in table:
             raise KeyError(f"unexpected MobileNetV2 layer index in {key!r}")
         out[f"features.{block}.conv.{table[layer]}.{rest}"] = value

@@ -33,7 +33,9 @@ import re
 
 import torch
 
-from .fpn_backbones import _INCEPTION_STAGES, _MBV2_T1, _MBV2_T6, _MOBILENET_STAGES
+from restorekit.utils.state_dict import strip_prefix_each
+
+from .fpn_backbones import INCEPTION_STAGES, MBV2_T1, MBV2_T6, MOBILENET_STAGES
 
 __all__ = ["build_target_generator", "convert_official_fpn_state_dict", "infer_fpn_config"]
 
@@ -42,16 +44,16 @@ _NORM_STATS = ("running_mean", "running_var", "num_batches_tracked")
 
 
 def _mobilenet_alias(stage: int, index: int) -> int:
-    return _MOBILENET_STAGES[stage][0] + index
+    return MOBILENET_STAGES[stage][0] + index
 
 
 def _mobilenet_block(block: int, rest: str) -> str | None:
     """Rename one DeblurGAN-v2 MobileNetV2 ``features.{block}.<rest>`` key; None = unused."""
-    if block >= _MOBILENET_STAGES[-1][1]:
+    if block >= MOBILENET_STAGES[-1][1]:
         return None
     m = re.match(r"^conv\.(\d+)\.(.+)$", rest)
     if m is not None:
-        table = _MBV2_T1 if block == 1 else _MBV2_T6
+        table = MBV2_T1 if block == 1 else MBV2_T6
         if m.group(1) not in table:
             return "?"
         rest = f"conv.{table[m.group(1)]}.{m.group(2)}"
@@ -76,7 +78,7 @@ def _map_backbone(key: str, backbone: str) -> tuple[str | None, bool]:
         stage, rest = int(m.group(1)), m.group(2)
         if stage > 4:
             return "?", True
-        names = _INCEPTION_STAGES[stage]
+        names = INCEPTION_STAGES[stage]
         if stage == 0:
             return f"backbone.{names[0]}.{rest}", True
         mm = re.match(r"^(\d+)\.(.+)$", rest)
@@ -86,7 +88,7 @@ def _map_backbone(key: str, backbone: str) -> tuple[str | None, bool]:
     mm = re.match(r"^fpn\.inception\.([A-Za-z0-9_]+)\.(.+)$", key)
     if mm is None:
         return "?", False
-    used = {n for names in _INCEPTION_STAGES for n in names}
+    used = {n for names in INCEPTION_STAGES for n in names}
     if mm.group(1) not in used:
         return None, False
     return f"backbone.{mm.group(1)}.{mm.group(2)}", False
@@ -105,7 +107,7 @@ def build_target_generator(sd: dict[str, torch.Tensor], backbone: str,
     """A randomly initialised :class:`FPNGenerator` matching an official state dict."""
     from .fpn_generator import FPNGenerator
 
-    cfg = infer_fpn_config({k.removeprefix("module."): v for k, v in sd.items()}, backbone)
+    cfg = infer_fpn_config(strip_prefix_each(sd), backbone)
     return FPNGenerator(**cfg, legacy_running_stats=keep_instance_norm_stats)
 
 
@@ -130,7 +132,7 @@ def convert_official_fpn_state_dict(
     """
     if backbone not in ("mobilenet_v2", "inception_resnet_v2"):
         raise ValueError(f"backbone {backbone!r} is not 'mobilenet_v2' or 'inception_resnet_v2'")
-    src = {k.removeprefix("module."): v for k, v in sd.items()}
+    src = strip_prefix_each(sd)
     if target_keys is None:
         target_keys = list(build_target_generator(src, backbone, keep_instance_norm_stats)
                            .state_dict())

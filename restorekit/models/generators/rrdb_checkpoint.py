@@ -67,7 +67,7 @@ def convert_official_dbgan_state_dict(
     report = ConversionReport()
     converted: dict[str, torch.Tensor] = {}
     for key, value in official.items():
-        key = key[len("module."):] if key.startswith("module.") else key
+        key = key.removeprefix("module.")
         for pattern, replacement in _RULES:
             if pattern.match(key):
                 new_key = pattern.sub(replacement, key)

@@ -45,15 +45,14 @@ channel weights (the per-channel weights 9.53 / 9.96 / 9.88 differ from it by < 
 
 from __future__ import annotations
 
-import contextlib
-
 import torch
 from mmengine.optim import OptimWrapper, OptimWrapperDict
 
 from restorekit.registry import MODELS
 
+from .adversarial import unwrap
+from .base_restorer import build_optional
 from .dbgan import DBGAN
-from .gan_restorer import build_optional, unwrap
 
 #: ``0.5 * mean_c(1 / std_c^2)`` with the ImageNet std: the official pixel-MSE weight on [0, 1].
 OFFICIAL_PIXEL_MSE_WEIGHT = 0.5 * sum(1.0 / s**2 for s in (0.229, 0.224, 0.225)) / 3
@@ -95,6 +94,7 @@ class DeblurGANv2(DBGAN):
         train_cfg = dict(train_cfg or {})
         warmup_iters = int(train_cfg.pop("warmup_iters", 0))
         reset_optimizer = bool(train_cfg.pop("warmup_reset_optimizer", True))
+        train_cfg.setdefault("order", "d_first")  # official train.py: D step, then G step
         super().__init__(generator, discriminator, pixel_loss, perceptual_loss, gan_loss,
                          train_cfg=train_cfg, **kwargs)
         self.gp_loss = build_optional(gp_loss)
@@ -150,44 +150,15 @@ class DeblurGANv2(DBGAN):
                 and g_wrapper is not None):
             g_wrapper.optimizer.state.clear()
 
-    # ------------------------------------------------------------------ steps
-    def d_step(self, data: dict, outputs: torch.Tensor) -> dict[str, torch.Tensor]:
-        """``loss_d`` (and ``loss_gp`` with a gradient penalty); ``outputs`` is detached."""
-        losses = super().d_step(data, outputs)
-        if self.gp_loss is not None:
-            real = self.disc_input(data, data["gt"])
-            losses["loss_gp"] = self.gp_loss(self.discriminator, real,
-                                             self.disc_input(data, outputs))
-        return losses
+    def before_train_iter(self, optim_wrapper: OptimWrapperDict) -> None:
+        self.apply_warmup(optim_wrapper["generator"])
 
-    def train_step(self, data: dict, optim_wrapper: OptimWrapperDict) -> dict[str, torch.Tensor]:
-        """One iteration: warm-up bookkeeping, G forward, D step(s), G step(s) (official
-        order). During the first ``disc_init_steps`` iterations only D is trained."""
-        data = self.data_preprocessor(data, True)
-        for key, value in data.items():
-            if isinstance(value, torch.Tensor) and value.dim() == 4:
-                data[key] = self._format(value)
-        data = self.prepare_train_data(data)
-        g_wrapper = optim_wrapper["generator"]
-        self.apply_warmup(g_wrapper)
-        train_g = self.gen_steps > 0 and int(self.step_counter) >= self.disc_init_steps
-        log_vars: dict[str, torch.Tensor] = {}
-        grad_ctx = contextlib.nullcontext() if train_g else torch.no_grad()
-        with grad_ctx, g_wrapper.optim_context(self.generator):
-            outputs = self.generator(data["inputs"])
-        if self.discriminator is not None and self.disc_steps > 0:
-            d_wrapper = optim_wrapper["discriminator"]
-            self.unfreeze(self.discriminator)
-            for _ in range(self.disc_steps):
-                with d_wrapper.optim_context(self.discriminator):
-                    losses = self.d_step(data, outputs.detach())
-                log_vars.update(self._update(d_wrapper, losses))
-        if train_g:
-            for step in range(self.gen_steps):
-                with g_wrapper.optim_context(self.generator):
-                    if step > 0:
-                        outputs = self.generator(data["inputs"])
-                    losses = self.g_step(data, outputs)
-                log_vars.update(self._update(g_wrapper, losses))
-        self.step_counter += 1
-        return log_vars
+    def d_losses(self, data: dict, outputs: dict) -> dict[str, torch.Tensor]:
+        """``loss_d`` (and ``loss_gp`` with a gradient penalty); ``outputs`` are detached."""
+        losses = super().d_losses(data, outputs)
+        if self.gp_loss is not None:
+            term = self.adversarial
+            losses["loss_gp"] = self.gp_loss(term.discriminator,
+                                             term.disc_input(data["gt"], data["inputs"]),
+                                             term.disc_input(outputs["pred"], data["inputs"]))
+        return losses

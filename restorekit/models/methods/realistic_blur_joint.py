@@ -1,22 +1,26 @@
-"""Scheme 2 of "Deblurring by Realistic Blurring": BGAN and DBGAN trained together."""
+"""Scheme 2 ("joint") of "Deblurring by Realistic Blurring": BGAN and DBGAN trained together."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import torch
-from mmengine.optim import OptimWrapperDict
 
 from restorekit.registry import MODELS
 from restorekit.structures import DataSample
 
-from .bgan import pack_predictions, sharp_and_paired_blur
-from .gan_restorer import BaseGANRestorer, build_optional
-from .realistic_blur_utils import mix_blur
+from .base_restorer import BaseRestorer, build_optional
+from .blur_synthesis import (
+    mix_blur,
+    real_blur_batch,
+    restore_with_synthetic_blur,
+    sharp_and_paired_blur,
+)
+from .content_losses import content_losses
 
 
 @MODELS.register_module()
-class RealisticBlurJoint(BaseGANRestorer):
+class RealisticBlurJoint(BaseRestorer):
     """Joint BGAN + DBGAN: four sub-networks, four optimizers, one training step.
 
     Sub-modules (and ``optim_wrapper`` keys): ``blur_generator`` (BGAN G), ``blur_discriminator``
@@ -33,32 +37,33 @@ class RealisticBlurJoint(BaseGANRestorer):
         L_Db = RBL_D(D_b(r), D_b(stopgrad(f)))
         L_D  = RDBL_D(D(s), D(stopgrad(y)))
 
-    Gradient routing: in the generator steps both discriminators are frozen (no gradients, the
-    real predictions are detached); the discriminator steps see only detached generator
-    outputs. With ``detach_blur=True`` (default, the paper: DBGAN is trained *on* BGAN's
-    outputs) ``L_G`` does not reach BG; BG is updated from ``L_BG`` and G from ``L_G``. With
-    ``detach_blur=False`` BG is updated from ``L_BG + L_G`` (end-to-end: BGAN also learns to
-    make blur that DBGAN can invert; one backward, then both optimizers step; not for fp16
-    loss scaling, where the two wrappers would use different scales). ``conditional_disc``
-    feeds D with ``x ⊕ image`` (6 channels) as LUR's pix2pix D, in the right order.
+    The generator side is one total ``L_BG + L_G`` updated through both generator optimizer
+    wrappers (see :class:`BaseRestorer`): with ``detach_blur=True`` (default, the paper: DBGAN
+    is trained *on* BGAN's outputs) ``L_G`` does not reach BG, so BG learns from ``L_BG`` and G
+    from ``L_G``; with ``detach_blur=False`` BG also learns from ``L_G`` (end to end: BGAN
+    learns blur that DBGAN can invert). In generator steps both discriminators are frozen; the
+    discriminator steps see only detached generator outputs. ``conditional_disc`` feeds D with
+    ``cat([x, image])`` (6 channels) as LUR's pix2pix D.
 
-    ``train_cfg``: ``gen_steps`` / ``disc_steps`` / ``disc_init_steps`` apply to both pairs.
     ``predict``: ``pred_img`` = G(inputs), ``gt_img``, ``input_img`` and, when ``gt`` is
     present, ``synthetic_blur_img`` = BG(gt) with noise seed ``test_noise_seed``.
 
     Args:
         generator, discriminator: DBGAN G / D configs.
-        blur_generator, blur_discriminator: BGAN G (``BlurGenerator``) / D configs.
+        blur_generator, blur_discriminator: BGAN G / D configs.
         pixel_loss, perceptual_loss, gan_loss: DBGAN losses (gan_loss = RDBL).
         blur_pixel_loss, blur_perceptual_loss, blur_gan_loss: BGAN losses (blur_gan_loss = RBL,
             required).
         real_blur_key: data key of the unpaired real blur.
         real_pair_ratio: probability that a sample's DBGAN input is its real paired blur.
         detach_blur: stop DBGAN's gradients at BGAN's output (see above).
-        conditional_disc: DBGAN D sees ``cat(blur input, image)``.
+        conditional_disc: DBGAN D sees ``cat([blur input, image])``.
         test_noise_seed: seed of BGAN's noise in ``predict``.
-        data_preprocessor, train_cfg, channels_last, init_cfg: see :class:`BaseGANRestorer`.
+        data_preprocessor, train_cfg, channels_last, init_cfg: see :class:`BaseRestorer`.
     """
+
+    generator_names = ("blur_generator", "generator")
+    discriminator_names = ("blur_discriminator", "discriminator")
 
     def __init__(
         self,
@@ -88,8 +93,8 @@ class RealisticBlurJoint(BaseGANRestorer):
         self.blur_pixel_loss = build_optional(blur_pixel_loss)
         self.blur_perceptual_loss = build_optional(blur_perceptual_loss)
         self.blur_gan_loss = build_optional(blur_gan_loss)
-        if (self.discriminator is None) != (self.gan_loss is None):
-            raise ValueError("the DBGAN part needs both a discriminator and a gan_loss, or neither")
+        self.adversarial = self.adversarial_term("discriminator", "gan_loss", conditional_disc)
+        self.blur_adversarial = self.adversarial_term("blur_discriminator", "blur_gan_loss")
         if self.pixel_loss is None and self.perceptual_loss is None and self.gan_loss is None:
             raise ValueError("the DBGAN part needs at least one of pixel_loss, perceptual_loss, "
                              "gan_loss")
@@ -98,139 +103,42 @@ class RealisticBlurJoint(BaseGANRestorer):
         self.real_blur_key = real_blur_key
         self.real_pair_ratio = float(real_pair_ratio)
         self.detach_blur = detach_blur
-        self.conditional_disc = conditional_disc
         self.test_noise_seed = test_noise_seed
-        if self.channels_last:
-            self.to(memory_format=torch.channels_last)
+        self.check_train_cfg()
 
-    # ------------------------------------------------------------------ losses
-    def _real_blur(self, data: dict) -> torch.Tensor:
-        if data.get(self.real_blur_key) is None:
-            raise KeyError(f"RealisticBlurJoint needs unpaired real blurred images under "
-                           f"data[{self.real_blur_key!r}] (pipeline + preprocessor image_keys)")
-        return data[self.real_blur_key]
-
-    def _d_input(self, blur: torch.Tensor, image: torch.Tensor) -> torch.Tensor:
-        return torch.cat([blur, image], dim=1) if self.conditional_disc else image
-
-    def blur_g_losses(self, sharp, real_blur, fake_blur) -> dict[str, torch.Tensor]:
-        """BGAN generator losses (blur discriminator frozen, its real prediction detached)."""
-        losses = {}
-        if self.blur_pixel_loss is not None:
-            losses["loss_blur_pix"] = self.blur_pixel_loss(fake_blur, sharp)
-        if self.blur_perceptual_loss is not None:
-            losses["loss_blur_perceptual"] = self.blur_perceptual_loss(fake_blur, sharp)
-        disc = self.frozen(self.blur_discriminator)
-        real_pred = disc(real_blur).detach() if self.blur_gan_loss.relativistic else None
-        losses["loss_blur_gan"] = self.blur_gan_loss.gen_loss(real_pred, disc(fake_blur))
-        self.unfreeze(self.blur_discriminator)
-        return losses
-
-    def deblur_g_losses(self, sharp, restored, blur_in) -> dict[str, torch.Tensor]:
-        """DBGAN generator losses (discriminator frozen, its real prediction detached)."""
-        losses = {}
-        if self.pixel_loss is not None:
-            losses["loss_pix"] = self.pixel_loss(restored, sharp)
-        if self.perceptual_loss is not None:
-            losses["loss_perceptual"] = self.perceptual_loss(restored, sharp)
-        if self.gan_loss is not None:
-            disc = self.frozen(self.discriminator)
-            real_pred = None
-            if self.gan_loss.relativistic:
-                real_pred = disc(self._d_input(blur_in, sharp)).detach()
-            fake_pred = disc(self._d_input(blur_in, restored))
-            losses["loss_gan"] = self.gan_loss.gen_loss(real_pred, fake_pred)
-            self.unfreeze(self.discriminator)
-        return losses
-
-    def blur_d_losses(self, real_blur, fake_blur) -> dict[str, torch.Tensor]:
-        real_pred = self.blur_discriminator(real_blur)
-        fake_pred = self.blur_discriminator(fake_blur.detach())
-        return {"loss_blur_d": self.blur_gan_loss.disc_loss(real_pred, fake_pred)}
-
-    def deblur_d_losses(self, sharp, restored, blur_in) -> dict[str, torch.Tensor]:
-        blur_in = blur_in.detach()
-        real_pred = self.discriminator(self._d_input(blur_in, sharp))
-        fake_pred = self.discriminator(self._d_input(blur_in, restored.detach()))
-        return {"loss_d": self.gan_loss.disc_loss(real_pred, fake_pred)}
-
-    # ------------------------------------------------------------------ training
-    def _generator_update(self, data, optim_wrapper) -> tuple[dict, tuple]:
-        sharp, paired, real_blur = data["sharp"], data["paired"], data["real_blur"]
-        bg_wrapper, g_wrapper = optim_wrapper["blur_generator"], optim_wrapper["generator"]
-        with bg_wrapper.optim_context(self.blur_generator):
-            fake_blur = self.blur_generator(sharp)
-            blur_losses = self.blur_g_losses(sharp, real_blur, fake_blur)
-        source = fake_blur.detach() if self.detach_blur else fake_blur
-        blur_in, _ = mix_blur(source, paired, self.real_pair_ratio)
-        with g_wrapper.optim_context(self.generator):
-            restored = self.generator(blur_in)
-            losses = self.deblur_g_losses(sharp, restored, blur_in)
-        if self.detach_blur:
-            log_vars = self._update(bg_wrapper, blur_losses)
-            log_vars.update(self._update(g_wrapper, losses))
-        else:  # one backward through G and BG, then both optimizers step
-            blur_total, log_vars = self.parse_losses(blur_losses)
-            total, more = self.parse_losses(losses)
-            log_vars.pop("loss")
-            more.pop("loss")
-            log_vars.update(more)
-            bg_wrapper.backward(blur_total + total)
-            for wrapper in (bg_wrapper, g_wrapper):
-                wrapper.step()
-                wrapper.zero_grad()
-        return log_vars, (fake_blur.detach(), blur_in.detach(), restored.detach())
-
-    def train_step(self, data: dict, optim_wrapper: OptimWrapperDict) -> dict[str, torch.Tensor]:
-        data = self.data_preprocessor(data, True)
-        for key, value in data.items():
-            if isinstance(value, torch.Tensor) and value.dim() == 4:
-                data[key] = self._format(value)
+    def prepare_train_data(self, data: dict) -> dict:
         sharp, paired = sharp_and_paired_blur(data["inputs"], data.get("gt"))
-        batch = dict(sharp=sharp, paired=paired, real_blur=self._real_blur(data))
-        log_vars: dict[str, torch.Tensor] = {}
-        outputs = None
-        if int(self.step_counter) >= self.disc_init_steps:
-            for _ in range(self.gen_steps):
-                step_vars, outputs = self._generator_update(batch, optim_wrapper)
-                log_vars.update(step_vars)
-        if self.disc_steps > 0:
-            if outputs is None:
-                with torch.no_grad():
-                    fake_blur = self.blur_generator(sharp)
-                    blur_in, _ = mix_blur(fake_blur, paired, self.real_pair_ratio)
-                    outputs = (fake_blur, blur_in, self.generator(blur_in))
-            fake_blur, blur_in, restored = outputs
-            for _ in range(self.disc_steps):
-                wrapper = optim_wrapper["blur_discriminator"]
-                with wrapper.optim_context(self.blur_discriminator):
-                    losses = self.blur_d_losses(batch["real_blur"], fake_blur)
-                log_vars.update(self._update(wrapper, losses))
-                if self.discriminator is not None:
-                    wrapper = optim_wrapper["discriminator"]
-                    with wrapper.optim_context(self.discriminator):
-                        losses = self.deblur_d_losses(sharp, restored, blur_in)
-                    log_vars.update(self._update(wrapper, losses))
-        self.step_counter += 1
-        return log_vars
+        real = real_blur_batch(data, self.real_blur_key, "RealisticBlurJoint")
+        return dict(data, sharp=sharp, paired=paired, real_blur=real)
 
-    # ------------------------------------------------------------------ inference
-    @torch.no_grad()
-    def synthesize(self, sharp: torch.Tensor, seed: int | None = None) -> torch.Tensor:
-        """BGAN(sharp) (N, 3, H, W) [0, 1]; ``seed`` fixes the noise."""
-        generator = None
-        if seed is not None:
-            generator = torch.Generator(device=sharp.device).manual_seed(int(seed))
-        return self.blur_generator(self._format(sharp), generator=generator)
+    def run_generators(self, data: dict) -> dict[str, torch.Tensor]:
+        fake_blur = self.blur_generator(data["sharp"])
+        source = fake_blur.detach() if self.detach_blur else fake_blur
+        blur_in, _ = mix_blur(source, data["paired"], self.real_pair_ratio)
+        return dict(fake_blur=fake_blur, blur_in=blur_in, pred=self.generator(blur_in))
+
+    def g_losses(self, data: dict, outputs: dict) -> dict[str, torch.Tensor]:
+        sharp, fake_blur, restored = data["sharp"], outputs["fake_blur"], outputs["pred"]
+        losses = content_losses(fake_blur, sharp, dict(
+            loss_blur_pix=self.blur_pixel_loss, loss_blur_perceptual=self.blur_perceptual_loss))
+        losses["loss_blur_gan"] = self.blur_adversarial.gen_loss(fake_blur, real=data["real_blur"])
+        losses.update(content_losses(restored, sharp, dict(
+            loss_pix=self.pixel_loss, loss_perceptual=self.perceptual_loss)))
+        if self.adversarial is not None:
+            losses["loss_gan"] = self.adversarial.gen_loss(restored, real=sharp,
+                                                           cond=outputs["blur_in"])
+        return losses
+
+    def d_losses(self, data: dict, outputs: dict) -> dict[str, torch.Tensor]:
+        losses = {"loss_blur_d": self.blur_adversarial.disc_loss(data["real_blur"],
+                                                                 outputs["fake_blur"])}
+        if self.adversarial is not None:
+            losses["loss_d"] = self.adversarial.disc_loss(data["sharp"], outputs["pred"],
+                                                          cond=outputs["blur_in"])
+        return losses
 
     @torch.no_grad()
     def predict(
         self, inputs: torch.Tensor, data_samples: Sequence[DataSample] | None = None, **images
     ) -> list[DataSample]:
-        gt = images.get("gt")
-        restored = self.generator(self._format(inputs))
-        synthetic = self.synthesize(gt, self.test_noise_seed) if gt is not None else None
-        return pack_predictions(
-            data_samples,
-            dict(pred_img=restored, input_img=inputs, gt_img=gt, synthetic_blur_img=synthetic),
-        )
+        return restore_with_synthetic_blur(self, inputs, data_samples, images.get("gt"))

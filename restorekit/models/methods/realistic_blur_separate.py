@@ -1,35 +1,44 @@
-"""Scheme 1 of "Deblurring by Realistic Blurring": DBGAN trained on a frozen BGAN's blur."""
+"""Scheme 1 ("separate") of "Deblurring by Realistic Blurring": DBGAN on a frozen BGAN's blur."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 import torch
 
 from restorekit.registry import MODELS
 from restorekit.structures import DataSample
+from restorekit.utils.state_dict import load_submodule
 
-from .bgan import pack_predictions, sharp_and_paired_blur
+from .adversarial import unwrap
+from .base_restorer import build_optional
+from .blur_synthesis import (
+    mix_blur,
+    restore_with_synthetic_blur,
+    sharp_and_paired_blur,
+    synthesize_blur,
+)
 from .dbgan import DBGAN
-from .gan_restorer import build_optional, unwrap
-from .realistic_blur_utils import load_blur_generator, mix_blur
+
+#: prefixes tried, in order, when ``blur_generator_ckpt_prefix=None``: a BGAN checkpoint, a
+#: joint-scheme checkpoint, a bare generator
+AUTO_PREFIXES = ("generator.", "blur_generator.", "")
 
 
 @MODELS.register_module()
 class RealisticBlurSeparate(DBGAN):
-    """DBGAN whose training inputs are made by a frozen, pre-trained BGAN generator.
+    """DBGAN whose training inputs are made by a frozen, separately trained BGAN generator.
 
     Per training batch: ``b_syn = BGAN(gt, noise)`` (no grad, eval mode), then per sample the
     input is the dataset's real blurred ``inputs`` with probability ``real_pair_ratio`` and
     ``b_syn`` otherwise; the DBGAN losses and steps are those of :class:`DBGAN` (RDBL with
-    x_r = ``gt``). The paper trains DBGAN on BGAN outputs only (``real_pair_ratio=0``; whether
-    real pairs are mixed in is not stated, see ``docs/methods/realistic_blur.md``).
+    x_r = ``gt``). The paper trains DBGAN on BGAN outputs only (``real_pair_ratio=0``).
 
     The BGAN generator (``self.blur_generator``) is loaded from ``blur_generator_ckpt`` when
     the model is built (and again after ``init_weights``), has ``requires_grad=False``, stays
-    in eval mode even under ``model.train()``, must not appear in ``optim_wrapper`` and, having
-    no trainable parameters, is only moved to the device by ``MMSeparateDistributedDataParallel``.
-    Its weights are part of this model's state dict, so a DBGAN checkpoint is self-contained.
+    in eval mode even under ``model.train()`` and must not appear in ``optim_wrapper``. Its
+    weights are part of this model's state dict, so a DBGAN checkpoint is self-contained.
 
     Data: ``gt`` sharp (N, 3, H, W) [0, 1]; ``inputs`` the paired real blur (or, for sharp-only
     data without ``gt``, the sharp images themselves; then ``real_pair_ratio`` must be 0).
@@ -37,8 +46,7 @@ class RealisticBlurSeparate(DBGAN):
     ``synthetic_blur_img`` = BGAN(gt) (noise seed ``test_noise_seed``) for side-by-side grids.
 
     Args:
-        blur_generator: config of the BGAN generator (``BlurGenerator``), identical to the one
-            trained.
+        blur_generator: config of the BGAN generator, identical to the one trained.
         blur_generator_ckpt: path of the BGAN checkpoint (``work_dirs/bgan_*/iter_N.pth``);
             ``None`` keeps random weights (tests only: it must be said explicitly).
         blur_generator_ckpt_prefix: key prefix in that checkpoint (``'generator.'`` for the
@@ -74,7 +82,15 @@ class RealisticBlurSeparate(DBGAN):
         """(Re)load the BGAN weights from ``blur_generator_ckpt`` and freeze them."""
         bgan = unwrap(self.blur_generator)
         if self.blur_generator_ckpt is not None:
-            load_blur_generator(bgan, self.blur_generator_ckpt, self.blur_generator_ckpt_prefix)
+            if not os.path.isfile(self.blur_generator_ckpt):
+                raise FileNotFoundError(
+                    f"BGAN checkpoint {self.blur_generator_ckpt!r} not found: train BGAN first "
+                    f"(e.g. `python tools/train.py configs/bgan_gopro.py`) and set "
+                    f"blur_generator_ckpt to its iter_*.pth, or set blur_generator_ckpt=None "
+                    f"to use random weights (tests only)")
+            prefixes = (AUTO_PREFIXES if self.blur_generator_ckpt_prefix is None
+                        else (self.blur_generator_ckpt_prefix,))
+            load_submodule(bgan, self.blur_generator_ckpt, prefixes, "blur generator")
         bgan.requires_grad_(False)
         bgan.eval()
 
@@ -90,10 +106,7 @@ class RealisticBlurSeparate(DBGAN):
     @torch.no_grad()
     def synthesize(self, sharp: torch.Tensor, seed: int | None = None) -> torch.Tensor:
         """BGAN(sharp) (N, 3, H, W) [0, 1], no grad; ``seed`` fixes the noise."""
-        generator = None
-        if seed is not None:
-            generator = torch.Generator(device=sharp.device).manual_seed(int(seed))
-        return self.blur_generator(self._format(sharp), generator=generator)
+        return synthesize_blur(self.blur_generator, self._format(sharp), seed)
 
     def prepare_train_data(self, data: dict) -> dict:
         sharp, paired = sharp_and_paired_blur(data["inputs"], data.get("gt"))
@@ -105,10 +118,4 @@ class RealisticBlurSeparate(DBGAN):
     def predict(
         self, inputs: torch.Tensor, data_samples: Sequence[DataSample] | None = None, **images
     ) -> list[DataSample]:
-        gt = images.get("gt")
-        restored = self.generator(self._format(inputs))
-        synthetic = self.synthesize(gt, self.test_noise_seed) if gt is not None else None
-        return pack_predictions(
-            data_samples,
-            dict(pred_img=restored, input_img=inputs, gt_img=gt, synthetic_blur_img=synthetic),
-        )
+        return restore_with_synthetic_blur(self, inputs, data_samples, images.get("gt"))

@@ -44,7 +44,7 @@ def test_content_loss_uses_sharp_gt_when_paired():
     prepared = model.prepare_train_data(data)
     assert torch.equal(prepared["inputs"], data["gt"])  # G blurs the sharp image
     fake = model.generator(prepared["inputs"])
-    losses = model.g_step(prepared, fake)
+    losses = model.g_losses(prepared, {"pred": fake})
     assert torch.allclose(losses["loss_pix"], (fake - data["gt"]).abs().mean())
 
 

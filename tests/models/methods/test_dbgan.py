@@ -57,7 +57,7 @@ def test_generator_step_gives_discriminator_no_gradient_and_rdbl_reaches_generat
     model = build()
     data = model.data_preprocessor(batch(), True)
     out = model.generator(data["inputs"])
-    losses = model.g_step(data, out)
+    losses = model.g_losses(data, {"pred": out})
     losses["loss_gan"].backward()
     assert all(p.grad is None for p in model.discriminator.parameters())
     assert model.generator.conv_first.weight.grad.abs().sum() > 0
@@ -69,7 +69,7 @@ def test_discriminator_step_gives_generator_no_gradient():
     data = model.data_preprocessor(batch(), True)
     with torch.no_grad():
         out = model.generator(data["inputs"])
-    model.d_step(data, out)["loss_d"].backward()
+    model.d_losses(data, {"pred": out})["loss_d"].backward()
     assert all(p.grad is None for p in model.generator.parameters())
     assert model.discriminator.head[0].weight.grad.abs().sum() > 0
 
