@@ -1,6 +1,7 @@
 """Datasets and data transforms (registered in DATASETS and TRANSFORMS)."""
 
 from . import transforms  # noqa: F401
+from .blur2blur_dataset import Blur2BlurDataset  # noqa: F401
 from .demo_dataset import DemoPairedDataset  # noqa: F401
 from .demo_unpaired_dataset import DemoUnpairedDataset  # noqa: F401
 from .paired_image_dataset import PairedImageDataset  # noqa: F401
