@@ -1,4 +1,5 @@
-"""Every config in configs/ parses, builds its model and runs one training step on tiny inputs.
+"""Every config in configs/ parses, builds its model and runs one training step on tiny inputs
+(test-only configs without an optimiser, the classical baselines, run one val_step).
 
 Pretrained weights and checkpoints named by a config are replaced by ``None`` (random
 weights): no ImageNet weights exist offline, and the loading paths have their own tests.
@@ -52,6 +53,13 @@ def test_config_builds_and_trains_one_step(path):
     assert cfg.default_scope == "restorekit"
     torch.manual_seed(0)
     model = MODELS.build(strip_weights(cfg.model.to_dict()))
+    if cfg.get("optim_wrapper") is None:  # test-only config (training-free classical baseline)
+        assert cfg.get("train_dataloader") is None and cfg.get("test_dataloader")
+        image = torch.randint(0, 256, (3, 24, 20), dtype=torch.uint8)
+        prediction = model.val_step({"inputs": [image], "gt": [image],
+                                     "data_samples": [DataSample()]})
+        assert prediction[0].pred_img.shape == (3, 24, 20)
+        return
     optim_cfg = dict(cfg.optim_wrapper.to_dict())
     constructor = optim_cfg.pop("constructor", "MultiOptimWrapperConstructor")
     optim = OPTIM_WRAPPER_CONSTRUCTORS.build(dict(type=constructor, optim_wrapper_cfg=optim_cfg))(

@@ -8,9 +8,12 @@ Official layout (reference/methods.md §1.2): ``model.0`` fea_conv,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 import torch
+
+from .checkpoint_report import ConversionReport
+
+__all__ = ["ConversionReport", "convert_official_dbgan_state_dict"]
 
 _RULES = [
     (re.compile(r"^model\.0\.(weight|bias)$"), r"conv_first.\1"),
@@ -22,34 +25,6 @@ _RULES = [
     (re.compile(r"^model\.2\.(weight|bias)$"), r"conv_hr.\1"),
     (re.compile(r"^model\.4\.(weight|bias)$"), r"conv_last.\1"),
 ]
-
-
-@dataclass
-class ConversionReport:
-    """What a checkpoint conversion matched and did not match."""
-
-    converted: int = 0
-    unexpected: list[str] = field(default_factory=list)  # source keys with no target
-    missing: list[str] = field(default_factory=list)  # target keys with no source
-    shape_mismatch: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not (self.unexpected or self.missing or self.shape_mismatch)
-
-    def __str__(self) -> str:
-        lines = [f"converted {self.converted} tensors"]
-        for name, keys in (
-            ("unexpected (in the file, not in the model)", self.unexpected),
-            ("missing (in the model, not in the file)", self.missing),
-            ("shape mismatch", self.shape_mismatch),
-        ):
-            if keys:
-                lines.append(f"{len(keys)} {name}:")
-                lines.extend(f"  {k}" for k in keys[:20])
-                if len(keys) > 20:
-                    lines.append(f"  ... and {len(keys) - 20} more")
-        return "\n".join(lines)
 
 
 def convert_official_dbgan_state_dict(
