@@ -4,16 +4,7 @@ from __future__ import annotations
 
 import torch.nn as nn
 
-
-def norm_layer(norm: str, channels: int) -> nn.Module:
-    """``'batch'`` | ``'instance'`` | ``'none'`` -> a 2-D normalisation module."""
-    if norm == "batch":
-        return nn.BatchNorm2d(channels)
-    if norm == "instance":
-        return nn.InstanceNorm2d(channels, affine=True)
-    if norm == "none":
-        return nn.Identity()
-    raise ValueError(f"norm must be 'batch', 'instance' or 'none', got {norm!r}")
+from restorekit.models.layers import build_norm
 
 
 def conv_norm_act(
@@ -27,6 +18,6 @@ def conv_norm_act(
     padding = 1
     return nn.Sequential(
         nn.Conv2d(in_ch, out_ch, kernel, stride, padding, bias=bias),
-        norm_layer(norm, out_ch),
+        build_norm(norm, out_ch),
         nn.LeakyReLU(0.2, inplace=True),
     )

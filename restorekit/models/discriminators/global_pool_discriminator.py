@@ -26,7 +26,7 @@ class GlobalPoolDiscriminator(nn.Module):
         in_channels: 3 (6 for a conditional variant).
         base_channels: width of the first stage.
         num_stages: number of stride-2 stages (4 for 64-px crops, 5 matches VGG-128).
-        norm: ``'batch'``, ``'instance'`` or ``'none'`` (``'none'`` keeps DDP and
+        norm: a name of :func:`restorekit.models.layers.build_norm` (``'none'`` keeps DDP and
             single-process runs exactly comparable).
     """
 

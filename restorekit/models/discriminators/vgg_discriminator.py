@@ -25,7 +25,7 @@ class VGGStyleDiscriminator(nn.Module):
     Args:
         in_channels: 3 (6 for a conditional variant).
         base_channels: width of the first stage (64).
-        norm: ``'batch'`` (ESRGAN), ``'instance'`` or ``'none'``.
+        norm: ``'batch'`` (ESRGAN), ``'instance'`` (no affine), ``'instance_affine'`` or ``'none'``.
         input_size: spatial size, a multiple of 32 (128, 96->no; use 128, 160, 192, ...).
     """
 

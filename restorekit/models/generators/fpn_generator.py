@@ -45,6 +45,7 @@ from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
 from torch.nn.modules.instancenorm import _InstanceNorm
 
+from restorekit.models.layers import build_norm
 from restorekit.registry import MODELS
 from restorekit.utils.pretrained import load_pretrained_state_dict
 
@@ -55,11 +56,8 @@ _PAD_MODES = ("constant", "reflect", "replicate")
 
 
 def _norm(norm: str, channels: int, legacy_running_stats: bool) -> nn.Module:
-    if norm == "instance":
-        return nn.InstanceNorm2d(channels, affine=False, track_running_stats=legacy_running_stats)
-    if norm == "batch":
-        return nn.BatchNorm2d(channels, affine=True)
-    raise ValueError(f"FPNGenerator: norm={norm!r} is not 'instance' or 'batch'")
+    return build_norm(norm, channels, running_stats=legacy_running_stats,
+                      allowed=("instance", "batch"))
 
 
 def _conv_norm_relu(cin: int, cout: int, norm: str, legacy: bool) -> nn.Sequential:

@@ -40,17 +40,14 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from restorekit.models.layers import build_norm
 from restorekit.registry import MODELS
 
 _NORMS = ("batch", "instance", "none")
 
 
 def _norm_layer(norm: str, channels: int) -> nn.Module:
-    if norm == "batch":
-        return nn.BatchNorm2d(channels, affine=True, track_running_stats=True)
-    if norm == "instance":
-        return nn.InstanceNorm2d(channels, affine=False, track_running_stats=False)
-    return nn.Identity()
+    return build_norm(norm, channels, allowed=_NORMS)
 
 
 def pad_to_multiple(x: torch.Tensor, multiple: int, mode: str = "reflect") -> torch.Tensor:

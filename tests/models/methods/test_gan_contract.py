@@ -13,7 +13,7 @@ from restorekit.models.methods.base_restorer import BaseRestorer
 from restorekit.registry import MODELS
 
 sys.path.insert(0, str(Path(__file__).parent))  # --import-mode=importlib: no rootdir
-from rb_helpers import (  # noqa: E402
+from rb_helpers import (
     batch,
     preprocessor,
     recording_wrappers,
@@ -139,9 +139,8 @@ def test_frozen_discriminator_is_restored_when_the_loss_raises(name):
     data = model.prepare_train_data(model.data_preprocessor(batch(), True))
     outputs = model.run_generators(data)
     term = getattr(model, "adversarial", None) or model.blur_adversarial
-    with pytest.raises(RuntimeError, match="boom"):
-        with term.frozen():
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError, match="boom"), term.frozen():
+        raise RuntimeError("boom")
     assert all(p.requires_grad for p in term.discriminator.parameters())
     d_losses = model.d_losses(data, {k: v.detach() for k, v in outputs.items()})
     assert all(torch.isfinite(v) for v in d_losses.values())
