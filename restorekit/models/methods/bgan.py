@@ -9,9 +9,9 @@ import torch
 from restorekit.registry import MODELS
 from restorekit.structures import DataSample
 
+from ..losses.content import content_losses
 from .base_restorer import BaseRestorer, build_optional, pack_predictions
 from .blur_synthesis import real_blur_batch, sharp_and_paired_blur, synthesize_blur
-from .content_losses import content_losses
 
 
 @MODELS.register_module()

@@ -74,29 +74,19 @@ class DeblurGANv2(DBGAN):
             the same weights plus ``gp_loss``.
         gp_loss: ``GradientPenaltyLoss(loss_weight=10 * adv_lambda, official_dgv2=True)``
             added to the D objective (WGAN-GP, the official config default), or ``None``.
-        train_cfg: the :class:`BaseGANRestorer` keys plus ``warmup_iters`` (iterations with
+        train_cfg: the :class:`BaseRestorer` keys plus ``warmup_iters`` (iterations with
             the backbone frozen, default 0 = no warm-up) and ``warmup_reset_optimizer``
             (clear G's optimizer state when the backbone is unfrozen, default True).
         conditional_disc, data_preprocessor, channels_last, init_cfg: see :class:`DBGAN`.
     """
 
-    def __init__(
-        self,
-        generator: dict,
-        discriminator: dict | None = None,
-        pixel_loss: dict | None = None,
-        perceptual_loss: dict | None = None,
-        gan_loss: dict | None = None,
-        gp_loss: dict | None = None,
-        train_cfg: dict | None = None,
-        **kwargs,
-    ) -> None:
+    def __init__(self, *args, gp_loss: dict | None = None, train_cfg: dict | None = None,
+                 **kwargs) -> None:
         train_cfg = dict(train_cfg or {})
         warmup_iters = int(train_cfg.pop("warmup_iters", 0))
         reset_optimizer = bool(train_cfg.pop("warmup_reset_optimizer", True))
         train_cfg.setdefault("order", "d_first")  # official train.py: D step, then G step
-        super().__init__(generator, discriminator, pixel_loss, perceptual_loss, gan_loss,
-                         train_cfg=train_cfg, **kwargs)
+        super().__init__(*args, train_cfg=train_cfg, **kwargs)
         self.gp_loss = build_optional(gp_loss)
         if self.gp_loss is not None and self.discriminator is None:
             raise ValueError("DeblurGANv2: gp_loss needs a discriminator and a gan_loss")

@@ -9,6 +9,7 @@ import torch
 from restorekit.registry import MODELS
 from restorekit.structures import DataSample
 
+from ..losses.content import content_losses
 from .base_restorer import BaseRestorer, build_optional
 from .blur_synthesis import (
     mix_blur,
@@ -16,7 +17,6 @@ from .blur_synthesis import (
     restore_with_synthetic_blur,
     sharp_and_paired_blur,
 )
-from .content_losses import content_losses
 
 
 @MODELS.register_module()

@@ -6,8 +6,8 @@ import torch
 
 from restorekit.registry import MODELS
 
+from ..losses.content import content_losses
 from .base_restorer import BaseRestorer, build_optional
-from .content_losses import content_losses
 
 
 @MODELS.register_module()
