@@ -6,12 +6,12 @@ from .psnr import PSNR, psnr
 from .ssim import SSIM, ssim
 
 __all__ = [
-    "BandEnergyProfile",
-    "EdgeWidth",
     "LPIPS",
-    "MeanIntensityRatio",
     "PSNR",
     "SSIM",
+    "BandEnergyProfile",
+    "EdgeWidth",
+    "MeanIntensityRatio",
     "build_lpips_model",
     "lpips_backbone_file",
     "lpips_unavailable_reason",

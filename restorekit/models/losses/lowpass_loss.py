@@ -26,7 +26,7 @@ _REDUCTIONS = ("mean", "sum", "none")
 
 def _gaussian_lowpass(x: torch.Tensor, sigma: float) -> torch.Tensor:
     """Separable Gaussian blur of (N, C, H, W) with reflect padding (radius 3 sigma)."""
-    radius = max(1, int(round(3 * sigma)))
+    radius = max(1, round(3 * sigma))
     t = torch.arange(-radius, radius + 1, dtype=x.dtype, device=x.device)
     g = torch.exp(-0.5 * (t / sigma) ** 2)
     g = (g / g.sum()).repeat(x.shape[1], 1)
