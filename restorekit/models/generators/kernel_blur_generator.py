@@ -69,8 +69,8 @@ def apply_pixel_kernels(img: torch.Tensor, kernels: torch.Tensor) -> torch.Tenso
             Borders are reflect-padded (replicate when the image is smaller than r + 1).
 
     Returns:
-        (N, C, H, W). A loop over the k^2 taps keeps memory at O(k^2 H W) (the kernels) rather
-        than O(C k^2 H W) for an unfold.
+        (N, C, H, W). One ``unfold`` per channel: peak memory about twice the kernels' size
+        (a loop over the k^2 taps used less memory but was 8x slower on CPU, 30x backward).
     """
     h, w = img.shape[-2:]
     k = math.isqrt(kernels.shape[1])
@@ -80,12 +80,11 @@ def apply_pixel_kernels(img: torch.Tensor, kernels: torch.Tensor) -> torch.Tenso
     r = k // 2
     mode = "reflect" if min(h, w) > r else "replicate"
     padded = F.pad(img, (r, r, r, r), mode=mode)
-    out = torch.zeros_like(img)
-    for i in range(k):
-        for j in range(k):
-            t = i * k + j
-            out = out + kernels[:, t:t + 1] * padded[:, :, i:i + h, j:j + w]
-    return out
+    n = img.shape[0]
+    return torch.cat([
+        (F.unfold(padded[:, c:c + 1], k).view(n, k * k, h, w) * kernels).sum(1, keepdim=True)
+        for c in range(img.shape[1])
+    ], dim=1)
 
 
 @MODELS.register_module()
