@@ -6,7 +6,7 @@ its local loaders are called, never the pooch-fetched ones). Layout::
     <root>/train/{blur,sharp}/<name>.png   64 pairs, 160 x 160, RGB
     <root>/test/{blur,sharp}/<name>.png     8 pairs, 192 x 192, RGB
     <root>/train/real_blur/<name>.png       64 unpaired "real blur" images, 160 x 160
-    <root>/test_realblur/{blur,sharp}/...   8 held-out "real blur" pairs, 192 x 192
+    <root>/test_realblur/{blur,sharp}/...  24 held-out "real blur" pairs, 128 x 128
     <root>/README.txt                       sources, licenses and this recipe
     <root>/.complete                        generator version; written last
 
@@ -27,9 +27,12 @@ Why compact shakes (version 3): with version 2's long, nearly straight 11-21 px 
 network trained for minutes on 2 CPU cores gained only about 0.2 dB over the blurry input
 (blind deconvolution of long directional blur needs far more training); compact shakes are a
 realistic hand-held-camera regime that a small network learns within minutes.
-The ``real_blur`` / ``test_realblur`` images come from a different blur process (spatially
-varying kernels in linear light, sensor noise, JPEG; :mod:`restorekit.demo.realblur`)
-for the realistic-blur (BGAN) study; ``train/real_blur`` uses the training photos only.
+The ``real_blur`` / ``test_realblur`` images come from a different blur process (longer,
+spatially varying kernels in linear light, sensor noise, JPEG; no exposure change since
+version 4; :mod:`restorekit.demo.realblur`) for the realistic-blur (BGAN) study;
+``train/real_blur`` uses the training photos only, ``test_realblur`` 8 crops of each test photo.
+Version 4 changed only the real-blur domain: the synthetic train/test pairs are bit-identical
+to version 3's.
 Everything is driven by fixed seeds, so two builds on the same installation are bit-for-bit
 identical (JPEG sources are decoded by the installed imaging library).
 """
@@ -46,12 +49,14 @@ import numpy as np
 
 from restorekit.blur import add_gaussian_noise, blur_image, random_trajectory_kernel
 
+from .realblur import MARGIN as _REAL_MARGIN
 from .realblur import REAL_BLUR_RECIPE, generate_real_blur
 
 __all__ = ["DEMO_VERSION", "build_demo_dataset"]
 
 #: bump when the recipe changes: an existing set with another version is rebuilt.
-DEMO_VERSION = "3"  # 2: + real-blur domain; 3: compact shakes + lens blur for train/test
+DEMO_VERSION = "4"  # 2: + real-blur domain; 3: compact shakes + lens blur for train/test;
+# 4: real-blur domain without exposure gain, 24 held-out pairs (train/test pairs unchanged)
 _SEED = 20261122
 _KERNEL_SIZES = (9, 11, 13)  # odd kernel sides
 _LENGTH_RATIO = (0.4, 0.7)  # path length / kernel size: short, compact shakes
@@ -116,11 +121,12 @@ def _texture_integral(img: np.ndarray) -> np.ndarray:
     return np.pad(grad.cumsum(0).cumsum(1), ((1, 0), (1, 0)))
 
 
-def _pick_crops(img: np.ndarray, count: int, size: int,
-                rng: np.random.Generator) -> list[tuple[int, int]]:
-    """Top-left corners of ``count`` textured, mostly non-overlapping crops (margin kept)."""
+def _pick_crops(img: np.ndarray, count: int, size: int, rng: np.random.Generator,
+                margin: int = _MAX_MARGIN) -> list[tuple[int, int]]:
+    """Top-left corners of ``count`` textured, mostly non-overlapping crops (``margin`` px
+    of the photo kept around each)."""
     h, w = img.shape[:2]
-    lo, hi_y, hi_x = _MAX_MARGIN, h - size - _MAX_MARGIN, w - size - _MAX_MARGIN
+    lo, hi_y, hi_x = margin, h - size - margin, w - size - margin
     if hi_y < lo or hi_x < lo:
         raise ValueError(f"demo source of size {w}x{h} is too small for {size} px crops")
     ys = rng.integers(lo, hi_y + 1, size=16 * count)
@@ -176,10 +182,11 @@ def _readme() -> str:
     lines += [
         "",
         "Test photos are never used for training (split by source photo).",
-        "Recipe: textured crops; each blurred (with a half-kernel margin) by a Boracchi & Foi",
-        "camera-shake trajectory kernel (DeblurGAN v1 process, odd size 11-21 px, length",
-        "0.9-1.1 x size, expl 0.001-0.004, full exposure, sum 1, centred on its centre of mass),",
-        "plus Gaussian noise std U(0.002, 0.008) on the [0, 1] scale, rounded to uint8.",
+        "Recipe: textured crops; each blurred (with a half-kernel margin) by a compact Boracchi &",
+        "Foi camera-shake trajectory kernel (DeblurGAN v1 process, odd size 9-13 px, path length",
+        "0.4-0.7 x size, expl 0.005-0.01, full exposure, centred on its centre of mass) convolved",
+        f"with a Gaussian lens blur (sigma {_LENS_SIGMA} px), sum 1, plus Gaussian noise std",
+        "U(0.002, 0.008) on the [0, 1] scale, rounded to uint8 (unchanged since version 3).",
         "Layout: train/{blur,sharp}/<name>.png and test/{blur,sharp}/<name>.png.",
         "",
         "train/real_blur/<name>.png (unpaired, other crops of the training photos) and",
@@ -202,7 +209,7 @@ def _generate(out: Path) -> None:
             fname = f"{name}_{j:02d}.png"
             _write_png(out / split / "blur" / fname, blurred)
             _write_png(out / split / "sharp" / fname, sharp)
-    generate_real_blur(out, _PLAN, _SEED, _load_source, _pick_crops, _write_png, _MAX_MARGIN)
+    generate_real_blur(out, _PLAN, _SEED, _load_source, _pick_crops, _write_png, _REAL_MARGIN)
 
 
 def build_demo_dataset(root: str | os.PathLike = "data/demo", force: bool = False) -> Path:

@@ -2,22 +2,28 @@
 
 Used by the realistic-blur study (``docs/experiments/realistic_blur.md``): BGAN must learn to
 imitate this domain from unpaired examples, and DBGAN is evaluated on paired held-out images
-of it. Compared with the training pairs of :mod:`restorekit.demo.data` (one Boracchi & Foi
-trajectory kernel of 11-21 px, Gaussian noise, straight sRGB), every image here goes through:
+of it. Compared with the training pairs of :mod:`restorekit.demo.data` (one compact Boracchi &
+Foi trajectory kernel of 9-13 px with a lens blur, Gaussian noise, straight sRGB), every image
+here goes through:
 
 1. inverse camera response: ``x ** 2.2`` (linear light);
-2. exposure gain U(1.0, 1.5) (bright areas clip at 1 after blurring: saturated streaks);
-3. **spatially varying** shake: two LeviBorodenko-style kernels (odd size 13-21 px, intensity
-   U(0.3, 0.7), :func:`restorekit.blur.random_motion_kernel`), blended with a linear ramp of
-   random direction across the crop (pure kernel 1 on one side, pure kernel 2 on the other);
-4. Poisson-Gaussian sensor noise: variance ``a x + b^2`` with a U(2e-4, 1e-3), b U(0.002,
+2. **spatially varying**, longer shake: two LeviBorodenko-style kernels (odd size 13-21 px,
+   intensity U(0.3, 0.7), :func:`restorekit.blur.random_motion_kernel`), blended with a
+   linear ramp of random direction across the crop (pure kernel 1 on one side, pure kernel 2
+   on the other); the crop is taken with a 10 px margin, so no kernel sees a padded border;
+3. Poisson-Gaussian sensor noise: variance ``a x + b^2`` with a U(2e-4, 1e-3), b U(0.002,
    0.006) (linear [0, 1] scale), clipped to [0, 1];
-5. camera response ``x ** (1 / 2.2)`` and JPEG compression, quality U(55, 85).
+4. camera response ``x ** (1 / 2.2)`` and JPEG compression, quality U(55, 85).
+
+No exposure change (version 4): the blurred image keeps the tone of its sharp image (mean
+ratio about 1.00), so PSNR on the pairs measures blur, not brightness. Version 3 multiplied
+the linear image by U(1.0, 1.5) before blurring, which made the real blur x1.15 brighter than
+its ground truth (issue 8).
 
 Images: ``train/real_blur/<photo>_<j>.png`` (8 crops of 160 px from each *training* photo, at
 positions drawn independently from the paired crops, sharp versions never written) and
-``test_realblur/{blur,sharp}/<photo>_<j>.png`` (8 pairs of 192 px from the held-out test
-photos; for evaluation only).
+``test_realblur/{blur,sharp}/<photo>_<j>.png`` (:data:`TEST_CROPS` pairs of
+:data:`TEST_SIZE` px from each held-out test photo; for evaluation only).
 """
 
 from __future__ import annotations
@@ -29,21 +35,25 @@ import numpy as np
 
 from restorekit.blur import blur_image, jpeg_compress, random_motion_kernel
 
-__all__ = ["REAL_BLUR_RECIPE", "generate_real_blur", "make_real_blur"]
+__all__ = ["MARGIN", "REAL_BLUR_RECIPE", "TEST_CROPS", "TEST_SIZE", "generate_real_blur",
+           "make_real_blur"]
 
-_KERNEL_SIZES = tuple(range(13, 22, 2))  # <= 21: the crop margin of demo.py is 10 px
+_KERNEL_SIZES = tuple(range(13, 22, 2))
+MARGIN = max(_KERNEL_SIZES) // 2  #: crop margin (px): every kernel sees real pixels
+TEST_CROPS = 8  #: held-out pairs per test photo (3 photos: 24 pairs)
+TEST_SIZE = 128  #: their side (px): 8 mostly distinct crops fit in chelsea (451 x 300)
 _INTENSITY = (0.3, 0.7)
-_GAIN = (1.0, 1.5)
 _SHOT = (2e-4, 1e-3)
 _READ = (0.002, 0.006)
 _JPEG = (55, 85)
 _GAMMA = 2.2
 
 REAL_BLUR_RECIPE = (
-    "Real-blur domain (different process): inverse CRF x**2.2, exposure gain U(1, 1.5), two "
-    "LeviBorodenko-style kernels (13-21 px, intensity 0.3-0.7) blended by a linear ramp across "
-    "the crop (spatially varying blur), Poisson-Gaussian noise (a U(2e-4, 1e-3), b U(0.002, "
-    "0.006)), CRF x**(1/2.2), JPEG quality 55-85."
+    "Real-blur domain (different process): inverse CRF x**2.2, two LeviBorodenko-style "
+    "kernels (13-21 px, intensity 0.3-0.7) blended by a linear ramp across the crop "
+    "(spatially varying blur), Poisson-Gaussian noise (a U(2e-4, 1e-3), b U(0.002, 0.006)), "
+    "CRF x**(1/2.2), JPEG quality 55-85. No exposure change: the blurred image keeps the tone "
+    f"of its sharp image. Held-out pairs: {TEST_CROPS} crops of {TEST_SIZE}px per test photo."
 )
 
 
@@ -52,7 +62,7 @@ def make_real_blur(region: np.ndarray, margin: int, rng: np.random.Generator) ->
 
     Returns the uint8 blurred crop (the region without its margin).
     """
-    lin = np.power(region.astype(np.float32) / 255.0, _GAMMA) * rng.uniform(*_GAIN)
+    lin = np.power(region.astype(np.float32) / 255.0, _GAMMA)
     kernels = [
         random_motion_kernel(rng, int(rng.choice(_KERNEL_SIZES)), rng.uniform(*_INTENSITY))
         for _ in range(2)
@@ -79,13 +89,15 @@ def generate_real_blur(
     load_source: Callable[[str], np.ndarray],
     pick_crops: Callable,
     write_png: Callable[[Path, np.ndarray], None],
-    margin: int,
+    margin: int = MARGIN,
 ) -> None:
     """Write the real-blur domain under ``out`` (see the module docstring).
 
     ``plan`` rows are ``(split, photo, count, size)`` as in :mod:`restorekit.demo.data`;
-    train rows give unpaired ``train/real_blur`` images, test rows ``test_realblur`` pairs.
-    Seeds ``[seed, row, 1]`` differ from the paired crops' ``[seed, row]``.
+    train rows give unpaired ``train/real_blur`` images (count and size as planned), test rows
+    :data:`TEST_CROPS` ``test_realblur`` pairs of :data:`TEST_SIZE` px. ``pick_crops(img,
+    count, size, rng, margin)`` chooses the crops. Seeds ``[seed, row, 1]`` differ from the
+    paired crops' ``[seed, row]``.
     """
     cache: dict[str, np.ndarray] = {}
     for index, (split, name, count, size) in enumerate(plan):
@@ -93,7 +105,9 @@ def generate_real_blur(
             cache = {name: load_source(name)}
         img = cache[name]
         rng = np.random.default_rng([seed, index, 1])
-        for j, (y, x) in enumerate(pick_crops(img, count, size, rng)):
+        if split != "train":
+            count, size = TEST_CROPS, TEST_SIZE
+        for j, (y, x) in enumerate(pick_crops(img, count, size, rng, margin)):
             region = img[y - margin:y + size + margin, x - margin:x + size + margin]
             blurred = make_real_blur(region, margin, rng)
             fname = f"{name}_{j:02d}.png"

@@ -1,3 +1,3 @@
 """Evaluation: metrics registered in METRICS."""
 
-from . import metrics  # noqa: F401
+from . import functional, metrics  # noqa: F401

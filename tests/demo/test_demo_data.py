@@ -68,7 +68,7 @@ def test_two_builds_are_bit_identical_and_skip(built, tmp_path):
     (other / "mine.txt").write_text("keep")
     build_demo_dataset(tmp_path / "again")
     assert probe.stat().st_mtime_ns == mtime
-    (other / ".complete").write_text("version=old\n")
+    (other / ".complete").write_text("version=3\n")  # a stale set is rebuilt
     build_demo_dataset(tmp_path / "again")
     assert (other / ".complete").read_text().strip() == f"version={DEMO_VERSION}"
     assert (other / "mine.txt").read_text() == "keep"
@@ -80,4 +80,33 @@ def test_cli(built):
                            "--root", str(built)], capture_output=True, text=True, timeout=120,
                           check=False)
     assert proc.returncode == 0, proc.stderr
-    assert "test: 8 pairs" in proc.stdout
+    assert "test: 8 pairs" in proc.stdout and "test_realblur: 24 pairs" in proc.stdout
+
+
+def _rgb(path):
+    return cv2.imread(str(path), cv2.IMREAD_COLOR).astype(np.float64)
+
+
+def test_real_blur_pairs_have_no_exposure_gain(built):
+    """Version 4: >= 24 held-out pairs from >= 3 unseen photos, blurred but not brightened."""
+    names = sorted(p.name for p in (built / "test_realblur" / "blur").glob("*.png"))
+    assert names == sorted(p.name for p in (built / "test_realblur" / "sharp").glob("*.png"))
+    photos = {n.rsplit("_", 1)[0] for n in names}
+    train = {name for split, name, *_ in demo._PLAN if split == "train"}
+    assert len(names) >= 24 and len(photos) >= 3 and not photos & train
+    ratios, psnrs = [], []
+    for name in names:
+        b, s = _rgb(built / "test_realblur" / "blur" / name), _rgb(
+            built / "test_realblur" / "sharp" / name)
+        ratios.append(b.mean() / s.mean())
+        psnrs.append(_psnr(b, s))
+    # the set is as bright as its ground truth (version 3: x1.15); single crops may gain a
+    # few % from blurring in linear light (highlights spread), never the old x1.0-1.5 gain
+    assert abs(np.mean(ratios) - 1.0) <= 0.02, np.mean(ratios)
+    assert min(ratios) >= 0.97 and max(ratios) <= 1.08, (min(ratios), max(ratios))
+    assert 22 <= np.mean(psnrs) <= 30, np.mean(psnrs)  # clearly blurred
+    # the unpaired training domain has the tone of the training photos
+    real = np.mean([_rgb(p).mean() for p in (built / "train" / "real_blur").glob("*.png")])
+    sharp = np.mean([_rgb(p).mean() for p in (built / "train" / "sharp").glob("*.png")])
+    assert len(list((built / "train" / "real_blur").glob("*.png"))) == 64
+    assert abs(real / sharp - 1.0) <= 0.05, real / sharp

@@ -1,5 +1,6 @@
-"""PSNR, SSIM and LPIPS metrics (pure functions plus registered metric classes)."""
+"""PSNR, SSIM, LPIPS and blur-realism metrics (pure functions plus registered classes)."""
 
+from .blur_realism import BandEnergyProfile, EdgeWidth, MeanIntensityRatio
 from .lpips import LPIPS, build_lpips_model, lpips_backbone_file, lpips_unavailable_reason
 from .psnr import PSNR, psnr
 from .ssim import SSIM, ssim
@@ -8,6 +9,9 @@ __all__ = [
     "LPIPS",
     "PSNR",
     "SSIM",
+    "BandEnergyProfile",
+    "EdgeWidth",
+    "MeanIntensityRatio",
     "build_lpips_model",
     "lpips_backbone_file",
     "lpips_unavailable_reason",

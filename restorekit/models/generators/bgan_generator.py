@@ -40,6 +40,35 @@ from .rrdbnet import RRDBNet
 _NOISE_MODES = ("tiled_vector", "spatial")
 
 
+
+def draw_noise(
+    mode: str,
+    channels: int,
+    scale: float,
+    n: int,
+    h: int,
+    w: int,
+    generator: torch.Generator | None = None,
+    device: torch.device | str = "cpu",
+    dtype: torch.dtype = torch.float32,
+) -> torch.Tensor:
+    """BGAN noise map (n, channels, h, w): N(0, 1) x ``scale`` per ``mode`` (module docstring).
+
+    Shared by every generator that takes the paper's noise input (``BlurGenerator``,
+    ``KernelBlurGenerator``).
+    """
+    if mode not in _NOISE_MODES:
+        raise ValueError(f"noise_mode must be one of {_NOISE_MODES}, got {mode!r}")
+    if mode == "tiled_vector":
+        vec = torch.randn((n, channels, 1, 1), generator=generator, device=device, dtype=dtype)
+        noise = vec.expand(n, channels, h, w)
+    else:
+        low = (max(1, round(h / 2)), max(1, round(w / 2)))
+        noise = torch.randn((n, channels, *low), generator=generator, device=device,
+                            dtype=dtype)
+        noise = F.interpolate(noise, size=(h, w), mode="bilinear", align_corners=True)
+    return noise * scale
+
 @MODELS.register_module()
 class BlurGenerator(nn.Module):
     """BGAN generator ``G(sharp, noise) -> blurred``; see the module docstring.
@@ -113,15 +142,8 @@ class BlurGenerator(nn.Module):
         """
         if device is None:
             device = generator.device if generator is not None else self._device()
-        c = self.noise_channels
-        if self.noise_mode == "tiled_vector":
-            vec = torch.randn((n, c, 1, 1), generator=generator, device=device, dtype=dtype)
-            noise = vec.expand(n, c, h, w)
-        else:
-            low = (max(1, round(h / 2)), max(1, round(w / 2)))
-            noise = torch.randn((n, c, *low), generator=generator, device=device, dtype=dtype)
-            noise = F.interpolate(noise, size=(h, w), mode="bilinear", align_corners=True)
-        return noise * self.noise_scale
+        return draw_noise(self.noise_mode, self.noise_channels, self.noise_scale, n, h, w,
+                          generator, device, dtype)
 
     def _device(self) -> torch.device:
         param = next(self.parameters(), None)
