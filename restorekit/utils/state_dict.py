@@ -77,3 +77,15 @@ def load_submodule(module: nn.Module, path: str | os.PathLike, prefixes: Sequenc
         f"{list(prefixes)}; best {prefix!r}: missing {sorted(expected - set(sub))[:5]}, "
         f"unexpected {sorted(set(sub) - expected)[:5]})"
     )
+
+
+def prefer_ema(state: Mapping[str, torch.Tensor], name: str = "generator") -> dict:
+    """``state`` with ``<name>.*`` replaced by the moving average ``<name>_ema.module.*`` when
+    the checkpoint has one (what validation used); the EMA entries themselves are dropped."""
+    ema_prefix = f"{name}_ema."
+    ema = sub_state_dict(state, f"{name}_ema.module.")
+    out = {k: v for k, v in state.items() if not k.startswith(ema_prefix)}
+    if ema:
+        out = {k: v for k, v in out.items() if not k.startswith(f"{name}.")}
+        out.update({f"{name}.{k}": v for k, v in ema.items()})
+    return out

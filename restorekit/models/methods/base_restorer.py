@@ -35,7 +35,8 @@ import contextlib
 from collections.abc import Sequence
 
 import torch
-from mmengine.model import BaseModel
+import torch.nn as nn
+from mmengine.model import BaseModel, ExponentialMovingAverage
 from mmengine.optim import OptimWrapper, OptimWrapperDict
 
 from restorekit.structures import DataSample
@@ -59,6 +60,12 @@ class BaseRestorer(BaseModel):
             default 1; 0 trains D only), ``disc_init_steps`` (iterations at the start with D
             updates only, default 0); subclasses may accept more keys.
         channels_last: run the networks in channels-last memory format (faster on CPU).
+        ema_cfg: keep an exponential moving average of the generator (mmagic / BasicSR
+            ``*_ema``): ``dict(momentum=0.001, interval=1, start_iter=0)``; the average
+            ``avg <- (1 - momentum) * avg + momentum * G`` is updated after each iteration's
+            generator steps from ``start_iter`` on (the first update copies G), is saved in
+            checkpoints as ``generator_ema.*`` and resumed with them, and is the generator
+            used by validation, test and ``predict``. Discriminators are never averaged.
         init_cfg: mmengine init config.
     """
 
@@ -68,7 +75,8 @@ class BaseRestorer(BaseModel):
 
     def __init__(self, generator: dict, discriminator: dict | None = None,
                  data_preprocessor: dict | None = None, train_cfg: dict | None = None,
-                 channels_last: bool = False, init_cfg: dict | None = None) -> None:
+                 channels_last: bool = False, ema_cfg: dict | None = None,
+                 init_cfg: dict | None = None) -> None:
         if data_preprocessor is None:
             data_preprocessor = dict(type="DeblurDataPreprocessor")
         # built here: BaseModel would look it up in mmengine's root registry, outside our scope
@@ -86,6 +94,18 @@ class BaseRestorer(BaseModel):
         self.channels_last = channels_last
         # persistent: resuming continues the disc_init_steps schedule where it stopped
         self.register_buffer("step_counter", torch.zeros((), dtype=torch.long))
+        self.generator_ema, self.ema_start_iter = None, 0
+        if ema_cfg is not None:
+            ema_cfg = dict(ema_cfg)
+            self.ema_start_iter = int(ema_cfg.pop("start_iter", 0))
+            self.generator_ema = ExponentialMovingAverage(self.generator, **ema_cfg)
+
+    @property
+    def inference_generator(self) -> nn.Module:
+        """The generator used by ``predict`` / ``forward``: the EMA copy when enabled."""
+        if self.generator_ema is not None:
+            return self.generator_ema.module
+        return self.generator
 
     def check_train_cfg(self) -> None:
         """Call at the end of a subclass ``__init__``: unknown ``train_cfg`` keys are errors."""
@@ -114,7 +134,7 @@ class BaseRestorer(BaseModel):
         """``mode='tensor'``: the restored image (N, 3, H, W); ``mode='predict'``: a list of
         :class:`DataSample` with un-padded ``pred_img`` (and ``gt_img``, ``input_img``)."""
         if mode == "tensor":
-            return final_output(self.generator(self._format(inputs)))
+            return final_output(self.inference_generator(self._format(inputs)))
         if mode == "predict":
             return self.predict(inputs, data_samples, **images)
         raise ValueError(f"{type(self).__name__} supports mode 'tensor' or 'predict', got {mode!r}")
@@ -122,7 +142,7 @@ class BaseRestorer(BaseModel):
     @torch.no_grad()
     def predict(self, inputs: torch.Tensor, data_samples: Sequence[DataSample] | None = None,
                 **images) -> list[DataSample]:
-        restored = final_output(self.generator(self._format(inputs)))
+        restored = final_output(self.inference_generator(self._format(inputs)))
         return pack_predictions(data_samples, dict(pred_img=restored, input_img=inputs,
                                                    gt_img=images.get("gt")))
 
@@ -202,6 +222,9 @@ class BaseRestorer(BaseModel):
                 reuse = outputs if (self.order == "d_first" and step == 0) else None
                 outputs, losses = self._generator_pass(data, g_side, reuse, True, True)
                 log_vars.update(self._update(g_side, losses))
+        ema = self.generator_ema
+        if train_g and ema is not None and int(self.step_counter) >= self.ema_start_iter:
+            ema.update_parameters(unwrap(self.generator))
         if self.order == "g_first" and train_d:
             if outputs is None:
                 outputs, _ = self._generator_pass(data, g_side, None, grad=False, losses=False)

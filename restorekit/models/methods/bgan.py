@@ -89,7 +89,7 @@ class BGAN(BaseRestorer):
 
     def synthesize(self, sharp: torch.Tensor, seed: int | None = None) -> torch.Tensor:
         """G(sharp) (N, 3, H, W) [0, 1] with noise seeded by ``seed`` (None: global RNG)."""
-        return synthesize_blur(self.generator, self._format(sharp), seed)
+        return synthesize_blur(self.inference_generator, self._format(sharp), seed)
 
     @torch.no_grad()
     def predict(

@@ -66,7 +66,7 @@ def restore_with_synthetic_blur(model, inputs: torch.Tensor, data_samples, gt) -
     present, ``synthetic_blur_img`` = blur_generator(gt) with ``model.test_noise_seed``."""
     from .base_restorer import pack_predictions
 
-    restored = model.generator(model._format(inputs))
+    restored = model.inference_generator(model._format(inputs))
     synthetic = None
     if gt is not None:
         synthetic = synthesize_blur(model.blur_generator, model._format(gt), model.test_noise_seed)
