@@ -40,5 +40,7 @@ def test_load_submodule_strict_with_prefix_search(tmp_path):
     target = torch.nn.Linear(2, 2)
     assert load_submodule(target, path, ("generator.", "blur_generator.")) == "blur_generator."
     assert torch.equal(target.weight, net.weight)
-    with pytest.raises(KeyError, match="missing"):
+    with pytest.raises(ValueError, match=r"weight: \(2, 2\) vs \(2, 3\)"):
         load_submodule(torch.nn.Linear(3, 2), path, ("blur_generator.",))
+    with pytest.raises(KeyError, match="missing"):
+        load_submodule(torch.nn.Sequential(torch.nn.Linear(2, 2)), path, ("blur_generator.",))

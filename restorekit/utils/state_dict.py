@@ -57,6 +57,7 @@ def load_submodule(module: nn.Module, path: str | os.PathLike, prefixes: Sequenc
         FileNotFoundError: ``path`` does not exist.
         KeyError: no prefix matches; the message lists the closest candidate's missing and
             unexpected keys.
+        ValueError: the keys match but some shapes differ (listed).
     """
     from restorekit.engine.safe_checkpoint import load_checkpoint_safely
 
@@ -66,6 +67,12 @@ def load_submodule(module: nn.Module, path: str | os.PathLike, prefixes: Sequenc
     for prefix in prefixes:
         sub = sub_state_dict(state, prefix)
         if set(sub) == expected:
+            own = module.state_dict()
+            wrong = [f"{k}: {tuple(v.shape)} vs {tuple(own[k].shape)}" for k, v in sub.items()
+                     if v.shape != own[k].shape]
+            if wrong:
+                raise ValueError(f"{str(path)!r}: the {what} under {prefix!r} has other shapes "
+                                 f"than the configured one: {wrong[:5]}")
             module.load_state_dict(sub, strict=True)
             return prefix
         score = len(set(sub) & expected)

@@ -20,7 +20,8 @@ def _train_main():
 
 def _weights(path: Path) -> dict:
     state = torch.load(path, map_location="cpu", weights_only=True)["state_dict"]
-    return {k: v for k, v in state.items() if k.startswith(("generator.", "generator_ema.", "discriminator."))}
+    keep = ("generator.", "generator_ema.", "discriminator.")
+    return {k: v for k, v in state.items() if k.startswith(keep)}
 
 
 @pytest.mark.parametrize("ema", [False, True])
