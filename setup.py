@@ -30,7 +30,9 @@ setup(
         "tqdm",
     ],
     extras_require={
-        "tests": ["pytest>=7", "pytest-xdist", "ruff>=0.4"],
+        "tests": ["pytest>=7", "pytest-xdist", "ruff>=0.4", "tensorboard"],
+        "tensorboard": ["tensorboard"],
+        "wandb": ["wandb"],
         "onnx": ["onnx", "onnxruntime"],
         "plot": ["matplotlib"],
     },

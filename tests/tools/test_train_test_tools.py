@@ -30,7 +30,7 @@ def test_train_then_test_writes_checkpoint_metrics_and_images(tmp_path, tiny_con
     load_tool("tools/train.py").main([tiny_config, "--work-dir", str(work)])
     ckpt = work / "iter_2.pth"
     assert ckpt.is_file()
-    assert list((work / "vis").glob("val_iter_2/*.png")), "visualization hook wrote no grid"
+    assert list(work.glob("*/vis_data/vis_image/val_*_2.png")), "visualization hook wrote no grid"
     out, images = tmp_path / "metrics.json", tmp_path / "restored"
     metrics = load_tool("tools/test.py").main(
         [tiny_config, str(ckpt), "--out", str(out), "--save-images", str(images)]

@@ -10,7 +10,7 @@ from mmengine.hooks import Hook
 
 from restorekit.registry import HOOKS
 
-from .visualization_hook import to_uint8_rgb
+from restorekit.utils.image import tensor_to_uint8 as to_uint8_rgb
 
 
 @HOOKS.register_module()

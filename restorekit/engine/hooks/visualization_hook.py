@@ -1,9 +1,13 @@
-"""Write input | restored | target grids during validation and testing."""
+"""Labelled ``input | restored | target`` grids sent to mmengine's Visualizer.
+
+The grids go through ``runner.visualizer.add_image``, so every configured vis backend receives
+them: ``LocalVisBackend`` writes PNGs under ``<work_dir>/<timestamp>/vis_data/vis_image/``,
+``TensorboardVisBackend`` adds them to the event file, ``WandbVisBackend`` uploads them
+(docs/visualization.md).
+"""
 
 from __future__ import annotations
 
-import os
-import os.path as osp
 from collections.abc import Sequence
 
 import cv2
@@ -11,37 +15,48 @@ import numpy as np
 import torch
 from mmengine.hooks import Hook
 
+from restorekit.evaluation.metrics.psnr import psnr
 from restorekit.registry import HOOKS
 from restorekit.utils.image import tensor_to_uint8
 
-to_uint8_rgb = tensor_to_uint8  # (3, H, W) float [0, 1] -> (H, W, 3) uint8, rounded
+HEADER = 28  # px of caption above the tiles
 
 
-def make_grid(images: Sequence[torch.Tensor], gap: int = 4) -> np.ndarray:
-    """Place (3, H_i, W_i) images side by side on a white canvas -> uint8 RGB (H, W, 3)."""
-    arrays = [to_uint8_rgb(img) for img in images]
-    height = max(a.shape[0] for a in arrays)
+def make_grid(images: Sequence[torch.Tensor], labels: Sequence[str] = (), title: str = "",
+              gap: int = 4) -> np.ndarray:
+    """Place (3, H_i, W_i) [0, 1] images side by side on a white canvas with a caption line
+    (``title``) and one label per column -> uint8 RGB (H, W, 3)."""
+    arrays = [tensor_to_uint8(img) for img in images]
+    head = HEADER if (labels or title) else 0
+    height = max(a.shape[0] for a in arrays) + head
     width = sum(a.shape[1] for a in arrays) + gap * (len(arrays) - 1)
     canvas = np.full((height, width, 3), 255, dtype=np.uint8)
+    font = cv2.FONT_HERSHEY_SIMPLEX
+    if title:
+        cv2.putText(canvas, title, (2, 11), font, 0.35, (0, 0, 0), 1, cv2.LINE_AA)
     x = 0
-    for a in arrays:
-        canvas[: a.shape[0], x : x + a.shape[1]] = a
+    for i, a in enumerate(arrays):
+        if i < len(labels):
+            cv2.putText(canvas, labels[i], (x + 2, head - 4), font, 0.35, (0, 0, 0), 1,
+                        cv2.LINE_AA)
+        canvas[head: head + a.shape[0], x: x + a.shape[1]] = a
         x += a.shape[1] + gap
     return canvas
 
 
 @HOOKS.register_module()
 class DeblurVisualizationHook(Hook):
-    """Save ``input | restored | target`` PNG grids for the first ``max_samples`` images.
+    """Send labelled grids of the first ``max_samples`` predictions to the Visualizer.
 
-    Files: ``<work_dir>/vis/<phase>_iter_<n>/<key>.png`` where ``phase`` is ``val`` (``n`` is
-    the training iteration) or ``test``. Images are read from the predicted
-    :class:`DataSample` fields named in ``image_fields`` (missing fields are skipped).
+    Each grid shows the data-sample fields named in ``image_fields`` (missing ones skipped)
+    side by side, labelled by field name, with a caption giving the phase, the training
+    iteration and, when the sample has a prediction and a target, its PSNR (RGB, dB). Image
+    name: ``<phase>_<key>``, step = training iteration.
 
     Args:
-        max_samples: grids written per validation / test run.
+        max_samples: grids per validation / test run.
         image_fields: data-sample fields to put side by side.
-        on_test: also write grids in ``tools/test.py`` runs.
+        on_test: also send grids in ``tools/test.py`` runs.
     """
 
     priority = "LOW"
@@ -63,18 +78,25 @@ class DeblurVisualizationHook(Hook):
     def before_test_epoch(self, runner) -> None:
         self._written = 0
 
+    def _caption(self, sample, phase: str, iteration: int) -> str:
+        text = f"{phase} iter {iteration}"
+        pred, gt = sample.get("pred_img"), sample.get("gt_img")
+        if pred is not None and gt is not None and pred.shape == gt.shape:
+            text += f"  PSNR {psnr(pred, gt):.2f} dB"
+        return text
+
     def _write(self, runner, outputs, phase: str) -> None:
-        folder = osp.join(runner.work_dir, "vis", f"{phase}_iter_{runner.iter}")
         for sample in outputs:
             if self._written >= self.max_samples:
                 return
-            images = [sample.get(f) for f in self.image_fields if sample.get(f) is not None]
-            if not images:
+            fields = [f for f in self.image_fields if sample.get(f) is not None]
+            if not fields:
                 continue
             key = str(sample.metainfo.get("key", f"sample_{self._written}")).replace("/", "_")
-            path = osp.join(folder, f"{key}.png")
-            os.makedirs(folder, exist_ok=True)
-            cv2.imwrite(path, cv2.cvtColor(make_grid(images), cv2.COLOR_RGB2BGR))
+            grid = make_grid([sample.get(f) for f in fields],
+                             [f.removesuffix("_img") for f in fields],
+                             self._caption(sample, phase, runner.iter))
+            runner.visualizer.add_image(f"{phase}_{key}", grid, step=runner.iter)
             self._written += 1
 
     def after_val_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
