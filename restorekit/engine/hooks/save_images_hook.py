@@ -9,7 +9,6 @@ import cv2
 from mmengine.hooks import Hook
 
 from restorekit.registry import HOOKS
-
 from restorekit.utils.image import tensor_to_uint8 as to_uint8_rgb
 
 
