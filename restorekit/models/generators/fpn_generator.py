@@ -53,10 +53,9 @@ from torch.nn.modules.batchnorm import _BatchNorm
 from torch.nn.modules.instancenorm import _InstanceNorm
 
 from restorekit.registry import MODELS
-
-from ..padding import PadPolicy, pad_to_policy
 from restorekit.utils.pretrained import load_pretrained_state_dict
 
+from ..padding import PadPolicy, pad_to_policy
 from .fpn_backbones import build_encoder
 
 _DEFAULT_FILTERS = {"mobilenet_v2": (64, 128), "inception_resnet_v2": (128, 256)}
