@@ -9,8 +9,8 @@ from torch import nn
 
 from restorekit.apis import CheckpointMismatchError, deblur, deblur_tensor, init_model
 from restorekit.apis.tiling import run_tiled, tile_origins
-from restorekit.models.padding import PadPolicy, pad_to_policy
 from restorekit.datasets.errors import ImageReadError
+from restorekit.models.padding import PadPolicy, pad_to_policy
 
 TINY_RRDB = dict(model=dict(type="RRDBNet", mid_channels=8, num_blocks=1, growth_channels=4))
 TINY_UNET = dict(model=dict(type="UNetGenerator", depth=3, base_channels=4, norm="batch",
