@@ -12,7 +12,7 @@ generator and image size, max |difference| on the [0, 1] output scale of:
   pix2pix: eval on the unpadded image, only for sizes that are multiples of ``2 ** depth``);
 * ``f64`` -- eager fp32 vs the same model in float64 (the network's own rounding noise);
 * ``fast`` -- the fast CPU fp32 path vs eager; ``onnx`` -- onnxruntime vs eager (TorchScript
-  exporter, static export at that size).
+  exporter, static export at that size); ``fast_f64`` / ``onnx_f64`` -- the same vs float64.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import torch
 from restorekit.apis import deblur_tensor, init_model
 from restorekit.apis.onnx_export import export_onnx
 from restorekit.apis.tiling import run_padded
-from restorekit.models.padding import get_pad_policy
+from restorekit.models.padding import get_pad_policy, padded_size
 
 MODELS = {
     "fpn_mobilenet": dict(type="FPNGenerator", backbone="mobilenet_v2",
@@ -45,6 +45,8 @@ def official_reference(name: str, gen: torch.nn.Module, img: np.ndarray) -> torc
     """The official script's float output in [0, 1] (None where it is not defined)."""
     h, w, _ = img.shape
     if name.startswith("fpn"):
+        if min(h, w) // 32 * 32 + 32 < gen.backbone.min_size:
+            return None  # the official network fails on a 1x1 enc4 map
         x = img.astype(np.float32) / np.float32(127.5) - np.float32(1)
         x = np.pad(x, ((0, (h // 32 + 1) * 32 - h), (0, (w // 32 + 1) * 32 - w), (0, 0)))
         net = copy.deepcopy(gen).train()
@@ -75,20 +77,22 @@ def measure(name: str, size: tuple[int, int]) -> dict[str, object]:
     policy = get_pad_policy(model)
     eager = deblur_tensor(model, img)
     row: dict[str, object] = {"model": name, "size": f"{size[0]}x{size[1]}",
-                              "padded": "x".join(map(str, run_padded(
-                                  lambda t: t, torch.zeros(1, 1, *size), policy).shape[-2:]))}
+                              "padded": "x".join(map(str, padded_size(*size, policy)))}
     ref = official_reference(name, model, img)
     row["official"] = None if ref is None else float((eager - ref).abs().max())
     x = torch.from_numpy(img).permute(2, 0, 1)[None].double() / 255
     with torch.inference_mode():
         exact = run_padded(copy.deepcopy(model).double(), x, policy).double()
     row["f64"] = float((eager.double() - exact).abs().max())
-    row["fast"] = float((deblur_tensor(model, img, fast=True) - eager).abs().max())
+    fast = deblur_tensor(model, img, fast=True)
+    row["fast"] = float((fast - eager).abs().max())
+    row["fast_f64"] = float((fast.double() - exact).abs().max())
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "m.onnx")
         export_onnx(model, path, size, exporter="torchscript")
         onnx = deblur_tensor(None, img, backend="onnxruntime", onnx=path)
     row["onnx"] = float((onnx - eager).abs().max())
+    row["onnx_f64"] = float((onnx.double() - exact).abs().max())
     return row
 
 
@@ -99,13 +103,14 @@ def main() -> None:
     parser.add_argument("--odd", nargs=2, type=int, default=(75, 141))
     parser.add_argument("--out", default=None, help="JSON lines output")
     args = parser.parse_args()
+    keys = ("official", "f64", "fast", "onnx", "fast_f64", "onnx_f64")
     print("| model | image | padded | deblur vs official | eager vs fp64 | fast vs eager | "
-          "ONNX vs eager |\n|---|---|---|---|---|---|---|")
+          "ONNX vs eager | fast vs fp64 | ONNX vs fp64 |\n|---|---|---|---|---|---|---|---|---|")
     for name in args.models:
         for size in (tuple(args.size), tuple(args.odd)):
             row = measure(name, size)
             cells = ["n/a" if row[k] is None else f"{row[k]:.1e}"
-                     for k in ("official", "f64", "fast", "onnx")]
+                     for k in keys]
             print(f"| {name} | {row['size']} | {row['padded']} | " + " | ".join(cells) + " |",
                   flush=True)
             if args.out:
