@@ -5,17 +5,23 @@
                                 [--cfg-options key=value ...]
 
 CHECKPOINT may be ``none`` (random weights, e.g. to test exportability). The ONNX model takes
-``input`` float32 (N, 3, H, W) RGB in [0, 1] and returns ``output`` in [0, 1]; H and W must be
-multiples of the stride stored in the file's metadata (``size_divisor``). After export the
-model is run with onnxruntime on random inputs (the export shape, plus another shape with
-``--dynamic``) and compared with PyTorch; the maximum absolute difference is printed and the
-exit status is 1 if it exceeds ``--tol``. Per-generator notes: docs/inference.md.
+``input`` float32 (N, 3, H, W) RGB in [0, 1] and returns ``output`` in [0, 1]; H and W are
+the image size padded by the generator's padding policy, stored in the file's metadata
+(``padding``; select another rule with ``--pad-mode``). After export the model is run with
+onnxruntime on random images (``--shape``, plus another, odd shape with ``--dynamic``) padded
+by that policy and compared with PyTorch; the maximum absolute difference is printed. The file
+is written under a temporary name in the output folder and moved to ``--out`` only when the
+verification passes; otherwise it is deleted and the exit status is 1.
+Per-generator notes: docs/inference.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
+from pathlib import Path
 
 from mmengine.config import DictAction
 
@@ -37,6 +43,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="auto: dynamo (needs onnxscript), else TorchScript")
     parser.add_argument("--tol", type=float, default=1e-4,
                         help="max abs difference allowed between onnxruntime and PyTorch")
+    parser.add_argument("--pad-mode", default=None,
+                        help="generator pad_mode override, e.g. 'official' or 'reflect' "
+                             "(= --cfg-options model.generator.pad_mode=...)")
     parser.add_argument("--cfg-options", nargs="+", action=DictAction, help="key=value overrides")
     return parser.parse_args(argv)
 
@@ -45,24 +54,37 @@ def main(argv: list[str] | None = None) -> int:
     """Export and verify; returns the exit status (0 ok, 1 verification failed)."""
     args = parse_args(argv)
     checkpoint = None if args.checkpoint.lower() == "none" else args.checkpoint
-    model = init_model(args.config, checkpoint, device="cpu", cfg_options=args.cfg_options)
-    info = export_onnx(model, args.out, tuple(args.shape), args.dynamic, args.opset,
-                       size_divisor=model.size_divisor, exporter=args.exporter)
-    h, w = info["shape"]
-    print(f"exported {type(getattr(model, 'generator', model)).__name__} -> {args.out} "
-          f"({info['exporter']} exporter, input 1x3x{h}x{w}, dynamic={args.dynamic}, "
-          f"stride {info['size_divisor']})")
-    shapes = verification_shapes(tuple(args.shape), info["size_divisor"], args.dynamic)
-    results = verify_onnx(model, args.out, shapes)
-    for r in results:
-        rh, rw = r["shape"]
-        print(f"  onnxruntime vs PyTorch at {rh}x{rw}: max abs diff {r['max_abs_diff']:.3e}, "
-              f"mean {r['mean_abs_diff']:.3e}")
-    worst = max_diff(results)
-    if worst > args.tol:
-        print(f"FAILED: max abs diff {worst:.3e} exceeds --tol {args.tol:g}", file=sys.stderr)
-        return 1
-    print(f"OK: max abs diff {worst:.3e} <= {args.tol:g}")
+    options = dict(args.cfg_options or {})
+    if args.pad_mode is not None:
+        options["model.generator.pad_mode"] = args.pad_mode
+    model = init_model(args.config, checkpoint, device="cpu", cfg_options=options or None)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        info = export_onnx(model, tmp, tuple(args.shape), args.dynamic, args.opset,
+                           exporter=args.exporter)
+        h, w = info["shape"]
+        print(f"exported {type(getattr(model, 'generator', model)).__name__} "
+              f"({info['exporter']} exporter, input 1x3x{h}x{w}, dynamic={args.dynamic}, "
+              f"padding {info['padding']})")
+        results = verify_onnx(model, tmp, verification_shapes(tuple(args.shape),
+                                                              info["padding"], args.dynamic))
+        for r in results:
+            rh, rw = r["shape"]
+            print(f"  onnxruntime vs PyTorch at {rh}x{rw}: max abs diff "
+                  f"{r['max_abs_diff']:.3e}, mean {r['mean_abs_diff']:.3e}")
+        worst = max_diff(results)
+        if not worst <= args.tol:  # also catches NaN
+            print(f"FAILED: max abs diff {worst:.3e} exceeds --tol {args.tol:g}; "
+                  f"{out} not written", file=sys.stderr)
+            return 1
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    print(f"OK: max abs diff {worst:.3e} <= {args.tol:g}; wrote {out}")
     return 0
 
 

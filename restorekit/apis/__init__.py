@@ -2,12 +2,14 @@
 
 from .fast_inference import FastGenerator, fold_conv_bn, prepare_fast_generator
 from .inference import deblur, deblur_tensor, load_image
+from .inference_model import InferenceModel
 from .model_loading import CheckpointMismatchError, init_model, model_size_divisor
 from .norm_rewrite import rewrite_batch_stats_norms
 
 __all__ = [
     "CheckpointMismatchError",
     "FastGenerator",
+    "InferenceModel",
     "deblur",
     "deblur_tensor",
     "fold_conv_bn",

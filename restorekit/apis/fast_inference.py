@@ -3,10 +3,10 @@
 :func:`prepare_fast_generator` turns a method (``.generator``) or a bare generator into a
 :class:`FastGenerator`: a copy of the network with
 
-* train-mode norms (DeblurGAN-v2 ``inference_norm='batch_stats'``) rewritten to eval-mode
-  batch-statistics BatchNorms / InstanceNorms (:mod:`restorekit.apis.norm_rewrite`,
-  ``style='batchnorm'``; faster than all-InstanceNorm on channels-last tensors) and the images
-  of a batch run one at a time, as the original does;
+* train-mode norms (DeblurGAN-v2 ``inference_norm='batch_stats'``) rewritten to
+  :class:`~restorekit.apis.norm_rewrite.PerImageNorm2d` (two-pass per-image statistics, exact
+  on channels-last tensors; fused norm + activation modules such as timm's ``BatchNormAct2d``
+  keep their activation) and the images of a batch run one at a time, as the original does;
 * every ``Conv2d`` / ``ConvTranspose2d`` directly followed by an eval-mode ``BatchNorm2d``
   with running statistics (inside an ``nn.Sequential``: torchvision's MobileNetV2 blocks,
   restorekit's U-Net / FPN blocks) folded into one convolution (:func:`fold_conv_bn`);
@@ -14,14 +14,17 @@
   per-call reorders of NCHW, ``reference/perf.md`` §2; it is also what bf16 needs to pay off);
 * ``torch.inference_mode()`` around the call, and optionally a thread count.
 
-``precision='fp32'`` matches eager inference within ~1e-5 (folding and channels-last only
-change the summation order). ``precision='bf16'`` runs under CPU autocast to bfloat16 (AMX on
+``precision='fp32'`` matches eager inference within ~1e-5, or within eager's own distance
+from a float64 run on ill-conditioned random weights (folding and channels-last only change
+the summation order; ``tests/apis/test_exactness.py`` checks every registered generator).
+``precision='bf16'`` runs under CPU autocast to bfloat16 (AMX on
 recent Xeons) and returns float32; its error must be judged on trained weights
 (``docs/benchmark.md`` gives the PSNR change on the demo set). ``compile=True`` wraps the
 network in ``torch.compile`` (slow first call).
 
 Input / output: float32 (N, 3, H, W) RGB in [0, 1] -> float32 (N, 3, H, W) in [0, 1]; the
-input sides must meet the generator's own size rules (it pads internally when it needs to).
+input is padded by the caller (:func:`restorekit.apis.deblur`) with the generator's policy,
+which :attr:`FastGenerator.padding` exposes.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ import copy
 
 import torch
 from torch import nn
+
+from restorekit.models.padding import PadPolicy, get_pad_policy
 
 from .norm_rewrite import rewrite_batch_stats_norms, uses_batch_stats
 
@@ -87,8 +92,8 @@ class FastGenerator(nn.Module):
     """A prepared copy of a generator; call it like the generator (see module docstring).
 
     Attributes: ``precision`` ('fp32' | 'bf16'), ``channels_last``, ``folded`` (number of
-    folded Conv→BN pairs), ``per_image`` (batch split into single images), ``size_divisor``
-    (copied from the generator, 1 if none).
+    folded Conv→BN pairs), ``per_image`` (batch split into single images), ``padding`` (the
+    generator's :class:`~restorekit.models.padding.PadPolicy`), ``size_divisor`` (its divisor).
     """
 
     def __init__(self, generator: nn.Module, precision: str, channels_last: bool,
@@ -100,7 +105,8 @@ class FastGenerator(nn.Module):
         self.channels_last = channels_last
         self.folded = folded
         self.per_image = per_image
-        self.size_divisor = int(getattr(generator, "size_divisor", 1))
+        self.padding: PadPolicy = get_pad_policy(generator)
+        self.size_divisor = self.padding.divisor
         self._compiled = compiled
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -142,9 +148,9 @@ def prepare_fast_generator(model: nn.Module, precision: str = "fp32",
     if num_threads is not None:
         torch.set_num_threads(int(num_threads))
     generator = getattr(model, "generator", model)
-    generator = copy.deepcopy(generator).eval()
-    per_image = uses_batch_stats(generator)
-    generator = rewrite_batch_stats_norms(generator, inplace=True, style="batchnorm")
+    generator = copy.deepcopy(generator)
+    per_image = uses_batch_stats(generator)  # before .eval(): train-mode norms count
+    generator = rewrite_batch_stats_norms(generator, inplace=True).eval()
     for p in generator.parameters():
         p.requires_grad_(False)
     folded = fold_conv_bn(generator) if fold_bn else 0

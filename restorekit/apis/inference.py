@@ -1,10 +1,12 @@
 """High-level inference: :func:`deblur` one image of any size, whole or in tiles.
 
 ``deblur(model, image)`` returns a uint8 (H, W, 3) RGB array of the input's size. The image is
-padded (reflect) to the network's stride and the output cropped back; with ``tile=`` it is
-processed in overlapping tiles blended by :func:`restorekit.apis.tiling.run_tiled`. Backends:
-``'torch'`` (eager, or the fast CPU path with ``fast=True`` / ``'bf16'``) and
-``'onnxruntime'`` (a file from ``tools/export_onnx.py``).
+padded by the generator's declared policy (:func:`restorekit.models.padding.get_pad_policy`,
+e.g. DeblurGAN-v2's official extra 32-px grey block) and the output cropped back; with
+``tile=`` it is processed in overlapping tiles blended by
+:func:`restorekit.apis.tiling.run_tiled`. Backends: ``'torch'`` (eager, or the fast CPU
+path with ``fast=True`` / ``'bf16'``) and ``'onnxruntime'`` (a file from
+``tools/export_onnx.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import torch
 from torch import nn
 
 from restorekit.datasets.transforms.loading import read_image
+from restorekit.models.padding import PadPolicy, get_pad_policy
 from restorekit.utils.image import float_to_uint8, tensor_to_uint8
 
 from .fast_inference import prepare_fast_generator
@@ -58,8 +61,8 @@ def to_uint8(img: torch.Tensor) -> np.ndarray:
 
 def get_network(model: nn.Module | OnnxRuntimeGenerator | None, backend: str = "torch",
                 fast: bool | str = False, onnx: str | None = None,
-                num_threads: int | None = None) -> tuple[Callable, int, str]:
-    """Resolve ``(network, size_divisor, pad_mode)`` for :func:`deblur`.
+                num_threads: int | None = None) -> tuple[Callable, PadPolicy]:
+    """Resolve ``(network, padding policy)`` for :func:`deblur`.
 
     The network maps float32 (1, 3, h, w) [0, 1] -> (1, 3, h, w) [0, 1]. Prepared fast
     networks and onnxruntime sessions are cached (on the model / by file path).
@@ -75,21 +78,18 @@ def get_network(model: nn.Module | OnnxRuntimeGenerator | None, backend: str = "
             if key not in _ONNX_CACHE:
                 _ONNX_CACHE[key] = OnnxRuntimeGenerator(onnx, num_threads)
             session = _ONNX_CACHE[key]
-        divisor = max(session.size_divisor, int(getattr(model, "size_divisor", 1) or 1))
-        return session, divisor, getattr(model, "inference_pad_mode", "reflect")
+        return session, session.padding
     if backend != "torch":
         raise ValueError(f"backend must be 'torch' or 'onnxruntime', got {backend!r}")
     if model is None:
         raise ValueError("backend='torch' needs a model (see restorekit.apis.init_model)")
-    divisor = int(getattr(model, "size_divisor", None)
-                  or getattr(getattr(model, "generator", model), "size_divisor", 1))
-    pad_mode = getattr(model, "inference_pad_mode", "reflect")
+    policy = get_pad_policy(model)
     if fast:
         precision = fast if isinstance(fast, str) else "fp32"
         cache = model.__dict__.setdefault("_restorekit_fast", {})
         if precision not in cache:
             cache[precision] = prepare_fast_generator(model, precision, num_threads=num_threads)
-        return cache[precision], divisor, pad_mode
+        return cache[precision], policy
     if num_threads is not None:
         torch.set_num_threads(int(num_threads))
     if hasattr(model, "generator"):
@@ -100,7 +100,7 @@ def get_network(model: nn.Module | OnnxRuntimeGenerator | None, backend: str = "
         def network(x: torch.Tensor) -> torch.Tensor:
             with torch.inference_mode():
                 return model(x)
-    return network, divisor, pad_mode
+    return network, policy
 
 
 def model_device(model: object) -> torch.device:
@@ -118,14 +118,15 @@ def deblur_tensor(model: nn.Module | OnnxRuntimeGenerator | None, image: ImageIn
                   progress: Callable[[int, int], None] | None = None) -> torch.Tensor:
     """As :func:`deblur` but returns the float32 (1, 3, H, W) CPU output in [0, 1], unrounded."""
     img = load_image(image)
-    network, divisor, pad_mode = get_network(model, backend, fast, onnx, num_threads)
+    network, policy = get_network(model, backend, fast, onnx, num_threads)
     device = model_device(model) if backend == "torch" else torch.device("cpu")
     x = torch.from_numpy(img).permute(2, 0, 1).unsqueeze(0).float().div_(255.0)
     with torch.inference_mode():
         if tile:
-            out = run_tiled(network, x, divisor, tile, tile_overlap, pad_mode, device, progress)
+            out = run_tiled(network, x, policy, tile, tile_overlap, device=device,
+                            progress=progress)
         else:
-            out = run_padded(network, x, divisor, pad_mode, device)
+            out = run_padded(network, x, policy, device=device)
     return out.clamp(0, 1)  # out of place: a normal tensor, usable outside inference mode
 
 

@@ -5,11 +5,12 @@
 ``weights_only=True`` and restorekit's allow-list (:mod:`restorekit.engine.safe_checkpoint`);
 a checkpoint that does not fit the config raises :class:`CheckpointMismatchError` listing the
 missing / unexpected / wrongly shaped keys instead of silently keeping random weights.
+Only what inference runs is built (:mod:`restorekit.apis.inference_model`): no losses, no
+discriminator, no ImageNet initialisation, so converted official checkpoints load offline.
 """
 
 from __future__ import annotations
 
-import math
 import os
 import pickle
 import warnings
@@ -22,7 +23,10 @@ from mmengine.registry import init_default_scope
 from torch import nn
 
 from restorekit.engine.safe_checkpoint import load_checkpoint_safely
-from restorekit.registry import MODELS, SCOPE
+from restorekit.models.padding import get_pad_policy
+from restorekit.registry import SCOPE
+
+from .inference_model import InferenceModel, build_inference_model
 
 ConfigLike = Union[str, os.PathLike, Config, dict]
 _MAX_LISTED = 8
@@ -78,10 +82,13 @@ def load_inference_weights(model: nn.Module, checkpoint: str) -> dict[str, list[
     A state dict of the generator alone (keys without ``generator.``) is accepted too. Keys the
     generator needs must all be present with the right shapes and the file must not hold keys
     the model does not know; keys of other sub-modules (discriminator, counters) may be absent,
-    since inference does not use them.
+    since inference does not use them. Loading a training checkpoint into an
+    :class:`InferenceModel`, the keys outside ``generator.*`` (discriminator, loss buffers,
+    counters) are skipped and listed under ``'ignored'``.
 
     Returns:
-        ``{'missing': [...], 'unexpected': [...]}`` (only tolerated missing keys remain).
+        ``{'missing': [...], 'unexpected': [], 'ignored': [...]}`` (only tolerated missing
+        keys remain).
 
     Raises:
         FileNotFoundError: no file at ``checkpoint``.
@@ -101,6 +108,10 @@ def load_inference_weights(model: nn.Module, checkpoint: str) -> dict[str, list[
             f"torch.save({{'state_dict': torch.load(path, weights_only=False)['state_dict']}}, "
             f"new_path).") from None
     state = extract_state_dict(raw, checkpoint)
+    ignored: list[str] = []
+    if isinstance(model, InferenceModel) and any(k.startswith("generator.") for k in state):
+        ignored = sorted(k for k in state if not k.startswith("generator."))
+        state = {k: v for k, v in state.items() if k.startswith("generator.")}
     target = model
     generator = getattr(model, "generator", None)
     own = model.state_dict()
@@ -132,24 +143,24 @@ def load_inference_weights(model: nn.Module, checkpoint: str) -> dict[str, list[
             "tools/converters/).")
     target.load_state_dict(state, strict=False)
     tolerated = [k for k in own if k not in state]
-    return {"missing": tolerated, "unexpected": []}
+    return {"missing": tolerated, "unexpected": [], "ignored": ignored}
 
 
 def model_size_divisor(model: nn.Module) -> int:
-    """The stride an input's H and W must be multiples of: the least common multiple of the
-    data preprocessor's ``pad_size_divisor`` and the generator's ``size_divisor`` (1 if none)."""
-    divisor = 1
-    pre = getattr(model, "data_preprocessor", None)
-    generator = getattr(model, "generator", model)
-    for value in (getattr(pre, "pad_size_divisor", 1), getattr(generator, "size_divisor", 1)):
-        if isinstance(value, int) and value > 0:
-            divisor = divisor * value // math.gcd(divisor, value)
-    return divisor
+    """The stride an input's H and W must be multiples of: the divisor of the model's padding
+    policy (:func:`restorekit.models.padding.get_pad_policy`; 1 if none)."""
+    return get_pad_policy(model).divisor
 
 
 def init_model(config: ConfigLike, checkpoint: str | None = None, device: str = "cpu",
                cfg_options: dict | None = None) -> nn.Module:
-    """Build ``cfg.model`` with the ``restorekit`` default scope, load weights, eval mode.
+    """Build the inference part of ``cfg.model`` (``restorekit`` scope), load weights, eval.
+
+    A method config gives an :class:`~restorekit.apis.inference_model.InferenceModel`
+    (generator + data preprocessor bound to the generator's padding policy); a generator config
+    gives the generator. Losses and discriminators are not built and every ``pretrained*``
+    initialisation (ImageNet backbones) is switched off: inference never needs training-only
+    weights, with or without ``checkpoint``.
 
     Args:
         config: path of a config file, a :class:`mmengine.config.Config` or a dict.
@@ -160,9 +171,8 @@ def init_model(config: ConfigLike, checkpoint: str | None = None, device: str = 
 
     Returns:
         the model in eval mode on ``device`` with attributes ``cfg`` (the config),
-        ``size_divisor`` (see :func:`model_size_divisor`), ``inference_pad_mode`` (the
-        preprocessor's ``pad_mode``, default ``'reflect'``) and ``checkpoint_report``
-        (tolerated missing keys).
+        ``size_divisor`` (see :func:`model_size_divisor`) and ``checkpoint_report``
+        (tolerated missing keys, ignored training-only keys).
     """
     cfg = load_config(config)
     if cfg_options:
@@ -173,13 +183,12 @@ def init_model(config: ConfigLike, checkpoint: str | None = None, device: str = 
     init_default_scope(cfg.get("default_scope", SCOPE))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = MODELS.build(cfg.model)
-    report: dict[str, list[str]] = {"missing": [], "unexpected": []}
+        model = build_inference_model(cfg.model.to_dict() if hasattr(cfg.model, "to_dict")
+                                      else dict(cfg.model))
+    report: dict[str, list[str]] = {"missing": [], "unexpected": [], "ignored": []}
     if checkpoint is not None:
         report = load_inference_weights(model, str(checkpoint))
     model.cfg = cfg
     model.size_divisor = model_size_divisor(model)
-    model.inference_pad_mode = getattr(getattr(model, "data_preprocessor", None), "pad_mode",
-                                       "reflect")
     model.checkpoint_report = report
     return model.to(device).eval()

@@ -2,15 +2,17 @@
 
 The exported graph is the generator alone: ``input`` float32 (N, 3, H, W) RGB in [0, 1] ->
 ``output`` float32 (N, 3, H, W) RGB in [0, 1] (range conversions such as DeblurGAN-v2's
-[-1, 1] happen inside, as in PyTorch). H and W must be multiples of the model's
-``size_divisor`` (stored in the file's metadata with ``dynamic`` and ``generator``);
-:func:`restorekit.apis.deblur` pads to it. With ``dynamic=True`` the batch, H and W axes are
-symbolic; strided generators declare H = ``size_divisor`` × k so that their internal padding
-branches are resolved at export time.
+[-1, 1] happen inside, as in PyTorch). The graph contains no padding: the generator's padding
+policy (:class:`~restorekit.models.padding.PadPolicy`) is stored as JSON in the file's
+metadata (``padding``, with ``size_divisor``, ``dynamic`` and ``generator``) and
+:func:`restorekit.apis.deblur` / :class:`OnnxRuntimeGenerator` apply it with the same function
+as for PyTorch. With ``dynamic=True`` the batch, H and W axes are symbolic; strided generators
+declare H = ``size_divisor`` × k so that their self-alignment branches resolve at export time.
 
-Train-mode norms (``inference_norm='batch_stats'``) are rewritten to eval InstanceNorm first
-(:mod:`restorekit.apis.norm_rewrite`), which is exact for per-image inference; the verification
-compares the ONNX output with the *original* PyTorch generator, so it checks the rewrite too.
+Train-mode norms (``inference_norm='batch_stats'``) are rewritten to two-pass per-image norms
+first (:mod:`restorekit.apis.norm_rewrite`; fused norm + activation modules keep their
+activation); the verification compares the ONNX output with the *original* PyTorch generator,
+so it checks the rewrite too.
 The dynamo exporter (``torch.onnx.export(dynamo=True)``) is tried first, the TorchScript
 exporter second.
 """
@@ -25,8 +27,11 @@ import numpy as np
 import torch
 from torch import nn
 
+from restorekit.models.padding import PadPolicy, get_pad_policy, padded_size
+
 from .norm_rewrite import rewrite_batch_stats_norms
 from .onnx_runtime import OnnxRuntimeGenerator
+from .tiling import run_padded
 
 
 class ExportableGenerator(nn.Module):
@@ -35,8 +40,9 @@ class ExportableGenerator(nn.Module):
 
     def __init__(self, model: nn.Module) -> None:
         super().__init__()
-        generator = copy.deepcopy(getattr(model, "generator", model)).float().eval()
-        self.generator = rewrite_batch_stats_norms(generator, inplace=True)
+        generator = copy.deepcopy(getattr(model, "generator", model)).float()
+        # rewrite before .eval(): norms left in train mode mean per-image statistics
+        self.generator = rewrite_batch_stats_norms(generator, inplace=True).eval()
         for p in self.generator.parameters():
             p.requires_grad_(False)
 
@@ -59,28 +65,29 @@ def _dynamic_shapes(divisor: int, dynamo: bool):
 
 
 def export_onnx(model: nn.Module, out: str, shape: tuple[int, int] = (256, 256),
-                dynamic: bool = False, opset: int = 18, size_divisor: int | None = None,
+                dynamic: bool = False, opset: int = 18, padding: PadPolicy | None = None,
                 exporter: str = "auto") -> dict[str, object]:
     """Export ``model``'s generator (or ``model`` itself) to ``out``.
 
     Args:
         model: method from :func:`init_model` or a bare generator.
         out: destination ``.onnx`` path (parent folders are created).
-        shape: (H, W) of the example input; rounded up to a multiple of ``size_divisor``.
-        dynamic: symbolic H / W (multiples of ``size_divisor``) and batch axes.
+        shape: (H, W) of the images the file is for; the graph's input is that size padded
+            by the policy (e.g. 720×1280 -> 736×1312 with DeblurGAN-v2's official rule), which
+            is the only input size of a static export.
+        dynamic: symbolic H / W (multiples of the divisor) and batch axes.
         opset: ONNX opset.
-        size_divisor: stride; default ``model.size_divisor`` / the generator's, else 1.
+        padding: the policy to record; default :func:`get_pad_policy` of ``model``.
         exporter: ``'auto'`` (dynamo, then TorchScript if that fails, e.g. without the
             ``onnxscript`` package), ``'dynamo'`` or ``'torchscript'``.
 
     Returns:
-        ``{'path', 'exporter', 'shape', 'dynamic', 'size_divisor'}``.
+        ``{'path', 'exporter', 'shape', 'dynamic', 'size_divisor', 'padding'}``.
     """
     gen = ExportableGenerator(model)
-    if size_divisor is None:
-        size_divisor = int(getattr(model, "size_divisor", 0)
-                           or getattr(gen.generator, "size_divisor", 1))
-    h, w = (-(-int(s) // size_divisor) * size_divisor for s in shape)
+    policy = padding if padding is not None else get_pad_policy(model)
+    size_divisor = policy.divisor
+    h, w = padded_size(int(shape[0]), int(shape[1]), policy)
     example = torch.rand(1, 3, h, w)
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     choices = {"auto": (True, False), "dynamo": (True,), "torchscript": (False,)}
@@ -108,14 +115,12 @@ def export_onnx(model: nn.Module, out: str, shape: tuple[int, int] = (256, 256),
     if used is None:
         raise RuntimeError(f"ONNX export of {type(gen.generator).__name__} failed: "
                            + " | ".join(errors))
-    min_size = int(getattr(getattr(gen.generator, "backbone", None), "min_size", 1) or 1)
     _write_metadata(out, size_divisor=str(size_divisor), dynamic=str(bool(dynamic)).lower(),
-                    min_size=str(min_size),
-                    pad_mode=str(getattr(gen.generator, "pad_mode", "reflect")),
+                    padding=policy.to_json(),
                     generator=type(gen.generator).__name__, exporter=used,
                     input_range="[0, 1] RGB NCHW float32", export_shape=f"{h}x{w}")
     return {"path": out, "exporter": used, "shape": (h, w), "dynamic": dynamic,
-            "size_divisor": size_divisor}
+            "size_divisor": size_divisor, "padding": policy}
 
 
 def _write_metadata(path: str, **entries: str) -> None:
@@ -136,8 +141,9 @@ def verify_onnx(model: nn.Module, path: str, shapes: list[tuple[int, int]],
     Args:
         model: the PyTorch model / generator that was exported (eval mode, not rewritten).
         path: the ``.onnx`` file.
-        shapes: list of (H, W) to test (multiples of the stride; the export shape for static
-            exports).
+        shapes: list of (H, W) to test: the export shape for static exports; any size for
+            dynamic ones (both sides are then padded by the file's policy and cropped back,
+            as :func:`restorekit.apis.deblur` does).
 
     Returns:
         one ``{'shape', 'max_abs_diff', 'mean_abs_diff'}`` per shape.
@@ -152,8 +158,8 @@ def verify_onnx(model: nn.Module, path: str, shapes: list[tuple[int, int]],
         for h, w in shapes:
             x = torch.rand(1, 3, h, w, generator=rng)
             with torch.inference_mode():
-                ref = generator(x).float()
-            got = session(x)
+                ref = run_padded(generator, x, session.padding)
+            got = run_padded(session, x, session.padding)
             diff = (ref - got).abs()
             results.append({"shape": (h, w), "max_abs_diff": float(diff.max()),
                             "mean_abs_diff": float(diff.mean())})
@@ -162,15 +168,15 @@ def verify_onnx(model: nn.Module, path: str, shapes: list[tuple[int, int]],
     return results
 
 
-def verification_shapes(shape: tuple[int, int], divisor: int, dynamic: bool
+def verification_shapes(shape: tuple[int, int], policy: PadPolicy, dynamic: bool
                         ) -> list[tuple[int, int]]:
-    """The export shape, plus for dynamic exports a different, non-square shape."""
-    h, w = (-(-int(s) // divisor) * divisor for s in shape)
-    shapes = [(h, w)]
-    if dynamic:
-        step = max(divisor, 8)
-        shapes.append((h + step, w + 2 * step) if divisor > 1 else (h + 7, w + 13))
-    return shapes
+    """The image shape given at export (padded by the policy to the graph's input), plus for
+    dynamic exports a larger, odd, non-square shape."""
+    h, w = int(shape[0]), int(shape[1])
+    if not dynamic:
+        return [(h, w)]
+    step = max(policy.divisor, 8)
+    return [(h, w), (h + step + 3, w + 2 * step - 5)]
 
 
 def max_diff(results: list[dict[str, object]]) -> float:

@@ -2,10 +2,13 @@
 
 The ONNX file written by :func:`restorekit.apis.onnx_export.export_onnx` takes ``input``:
 float32 (N, 3, H, W) RGB in [0, 1] and returns ``output`` of the same shape and range. Its
-metadata carries ``size_divisor`` (H and W must be multiples of it) and ``dynamic``
-(``'true'`` when H / W may change; otherwise only the exported shape is accepted), and for
-generators that pad small inputs themselves (FPN: 64 / 128 px) ``min_size`` and ``pad_mode``:
-the graph was traced without that padding, so :class:`OnnxRuntimeGenerator` applies it.
+metadata carries ``padding`` (the generator's
+:class:`~restorekit.models.padding.PadPolicy` as JSON; the graph contains no padding),
+``size_divisor`` (H and W must be multiples of it) and ``dynamic`` (``'true'`` when H / W may
+change; otherwise only the exported shape is accepted). Callers pad with the policy
+(:func:`restorekit.apis.deblur` does); :class:`OnnxRuntimeGenerator` itself only aligns an
+unaligned input with the same function (a no-op after the caller's padding). Files from before
+the ``padding`` entry are read through their ``size_divisor`` / ``min_size`` / ``pad_mode``.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import os
 
 import numpy as np
 import torch
-import torch.nn.functional as F
+
+from restorekit.models.padding import PadPolicy, pad_to_policy
 
 
 class OnnxRuntimeGenerator:
@@ -25,7 +29,8 @@ class OnnxRuntimeGenerator:
         num_threads: intra-op threads (default: onnxruntime's choice).
 
     Attributes:
-        size_divisor: stride from the file's metadata (1 when absent).
+        padding: the generator's padding policy from the file's metadata.
+        size_divisor: its divisor.
         input_shape: the declared input shape; strings / None mark dynamic axes.
     """
 
@@ -42,9 +47,8 @@ class OnnxRuntimeGenerator:
         self.path = path
         self.session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
         meta = self.session.get_modelmeta().custom_metadata_map
-        self.size_divisor = int(meta.get("size_divisor", 1))
-        self.min_size = int(meta.get("min_size", 1))
-        self.pad_mode = meta.get("pad_mode", "reflect")
+        self.padding = _policy_from_metadata(meta)
+        self.size_divisor = self.padding.divisor
         self.metadata = dict(meta)
         inp = self.session.get_inputs()[0]
         self.input_name = inp.name
@@ -63,13 +67,17 @@ class OnnxRuntimeGenerator:
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
         """(N, 3, H, W) float in [0, 1] -> float32 (N, 3, H, W) in [0, 1] (CPU tensor)."""
         h, w = x.shape[-2:]
-        pad_h, pad_w = max(self.min_size - h, 0), max(self.min_size - w, 0)
-        if pad_h or pad_w:  # as the generator's own small-input padding
-            if self.pad_mode == "constant":  # 0 on the generator's [-1, 1] scale
-                x = F.pad(x, (0, pad_w, 0, pad_h), mode="constant", value=0.5)
-            else:
-                x = F.pad(x, (0, pad_w, 0, pad_h), mode="replicate")
+        x = pad_to_policy(x, self.padding, inference=False)
         self._check_shape(tuple(x.shape))
         arr = np.ascontiguousarray(x.detach().float().cpu().numpy())
         (out,) = self.session.run(None, {self.input_name: arr})[:1]
         return torch.from_numpy(out)[..., :h, :w]
+
+
+def _policy_from_metadata(meta: dict[str, str]) -> PadPolicy:
+    if "padding" in meta:
+        return PadPolicy.from_json(meta["padding"])
+    mode = meta.get("pad_mode", "reflect")  # files exported before the 'padding' entry
+    return PadPolicy(int(meta.get("size_divisor", 1)), mode,
+                     value=0.5 if mode == "constant" else 0.0,
+                     min_size=int(meta.get("min_size", 1)))

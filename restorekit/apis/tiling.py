@@ -1,11 +1,16 @@
 """Pad-to-stride and overlapping-tile inference for images of any size.
 
 Conventions: images are float32 (N, C, H, W) RGB tensors in [0, 1]; a *network* is any
-callable ``(1, 3, h, w) -> (1, 3, h, w)`` whose ``h, w`` must be multiples of ``divisor``.
+callable ``(1, 3, h, w) -> (1, 3, h, w)`` whose ``h, w`` must be multiples of the padding
+policy's ``divisor``. Padding is the generator's declared
+:class:`~restorekit.models.padding.PadPolicy`, applied by
+:func:`restorekit.models.padding.pad_to_policy` (the single pad-to-multiple home); an ``int``
+``divisor`` with a ``mode`` is accepted as shorthand for ``PadPolicy(divisor, mode)``.
 
 Tiling (:func:`run_tiled`)
 --------------------------
-The image is padded once to a multiple of ``divisor`` (exactly as whole-image inference does),
+The image is padded once by the policy (exactly as whole-image inference does, including an
+official ``extra_block``),
 then covered by ``tile × tile`` windows whose origins are multiples of ``divisor`` (so a
 strided network sees the same sampling grid as on the whole image). Consecutive windows overlap
 by at least ``overlap`` pixels. Each tile's output is multiplied by a separable weight window
@@ -24,38 +29,25 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import torch
-import torch.nn.functional as F
+
+from restorekit.models.padding import PadPolicy, pad_to_policy
 
 Network = Callable[[torch.Tensor], torch.Tensor]
 
 
-def pad_to_multiple(x: torch.Tensor, divisor: int, mode: str = "reflect") -> torch.Tensor:
-    """Pad (N, C, H, W) on the bottom/right so H and W are multiples of ``divisor``.
-
-    ``mode``: ``'reflect'`` (default; applied in steps when the pad exceeds the image, i.e. a
-    mirror of the mirror), ``'replicate'`` or ``'constant'`` (zeros).
-    """
-    pad_h, pad_w = (-x.shape[-2]) % divisor, (-x.shape[-1]) % divisor
-    if mode != "reflect":
-        return F.pad(x, (0, pad_w, 0, pad_h), mode=mode) if pad_h or pad_w else x
-    while pad_h > 0 or pad_w > 0:
-        h, w = x.shape[-2:]
-        if (pad_h and h < 2) or (pad_w and w < 2):  # a 1-pixel side cannot be reflected
-            return F.pad(x, (0, pad_w, 0, pad_h), mode="replicate")
-        step_h, step_w = min(pad_h, h - 1), min(pad_w, w - 1)
-        x = F.pad(x, (0, step_w, 0, step_h), mode="reflect")
-        pad_h, pad_w = pad_h - step_h, pad_w - step_w
-    return x
+def as_policy(policy: PadPolicy | int, mode: str = "reflect") -> PadPolicy:
+    """``policy`` itself, or ``PadPolicy(policy, mode)`` for an int divisor."""
+    return policy if isinstance(policy, PadPolicy) else PadPolicy(int(policy), mode)
 
 
-def run_padded(network: Network, x: torch.Tensor, divisor: int, mode: str = "reflect",
+def run_padded(network: Network, x: torch.Tensor, policy: PadPolicy | int, mode: str = "reflect",
                device: torch.device | str | None = None) -> torch.Tensor:
-    """Whole-image inference: pad (N, 3, H, W) to ``divisor``, run, crop back to (H, W).
+    """Whole-image inference: pad (N, 3, H, W) by ``policy``, run, crop back to (H, W).
 
     The result is returned on the CPU as float32.
     """
     h, w = x.shape[-2:]
-    xp = pad_to_multiple(x, divisor, mode)
+    xp = pad_to_policy(x, as_policy(policy, mode))
     if device is not None:
         xp = xp.to(device)
     return network(xp)[..., :h, :w].float().cpu()
@@ -88,7 +80,8 @@ def ramp_weights(length: int, blend_start: bool, blend_end: bool, overlap: int) 
     return w
 
 
-def run_tiled(network: Network, x: torch.Tensor, divisor: int, tile: int, overlap: int = 32,
+def run_tiled(network: Network, x: torch.Tensor, policy: PadPolicy | int, tile: int,
+              overlap: int = 32,
               mode: str = "reflect", device: torch.device | str | None = None,
               progress: Callable[[int, int], None] | None = None) -> torch.Tensor:
     """Tiled inference of a (1, 3, H, W) CPU image; returns the (1, 3, H, W) float32 output.
@@ -96,21 +89,24 @@ def run_tiled(network: Network, x: torch.Tensor, divisor: int, tile: int, overla
     Args:
         network: (1, 3, t, t) -> (1, 3, t, t) callable (see the module docstring).
         x: input in [0, 1], kept on the CPU.
-        divisor: stride the network needs; ``tile`` is rounded up to a multiple of it.
+        policy: the generator's padding policy (or an int stride, see the module docstring);
+            ``tile`` is rounded up to a multiple of its divisor and to at least its min_size.
         tile: window side in pixels (>= 1).
         overlap: minimum overlap of neighbouring windows; must be < ``tile``.
-        mode: padding mode used to reach a multiple of ``divisor``.
+        mode: fill for an int ``policy``.
         device: where each tile is run (default: stays where ``x`` is).
         progress: optional ``callback(done, total)`` after each tile.
     """
     if x.dim() != 4 or x.shape[0] != 1:
         raise ValueError(f"run_tiled expects one image (1, C, H, W), got {tuple(x.shape)}")
-    tile = -(-int(tile) // divisor) * divisor
+    policy = as_policy(policy, mode)
+    divisor = policy.divisor
+    tile = -(-max(int(tile), policy.min_size) // divisor) * divisor
     if overlap < 0 or overlap >= tile:
         raise ValueError(f"tile_overlap={overlap} must be in [0, tile) with tile={tile} "
                          f"(rounded up to a multiple of the network stride {divisor})")
     h, w = x.shape[-2:]
-    xp = pad_to_multiple(x, divisor, mode)
+    xp = pad_to_policy(x, policy)
     hp, wp = xp.shape[-2:]
     tile_h, tile_w = min(tile, hp), min(tile, wp)
     ys = tile_origins(hp, tile_h, overlap, divisor)

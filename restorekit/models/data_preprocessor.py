@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import torch
-import torch.nn.functional as F
 from mmengine.model import BaseDataPreprocessor
 
 from restorekit.registry import MODELS
+
+from .padding import PadPolicy, pad_to, padded_size
 
 
 @MODELS.register_module()
@@ -21,16 +22,19 @@ class DeblurDataPreprocessor(BaseDataPreprocessor):
 
     Output: the same keys as float32 (N, C, H, W) RGB tensors in [0, 1] on the model's device.
     Images of different sizes in one batch are padded to the largest, then every image is
-    padded on the bottom/right to a multiple of ``pad_size_divisor`` with ``pad_mode``. Each
-    data sample's metainfo receives ``ori_shape`` (H, W before padding, unless the pipeline
-    already set it) and ``pad_shape``, and
-    :meth:`unpad` crops network outputs back to ``ori_shape``.
+    padded on the bottom/right by :mod:`restorekit.models.padding` with the padding policy:
+    the generator's, once bound (:func:`restorekit.models.padding.bind_padding`; its
+    ``extra_block`` rule applies only when ``training=False``), else
+    ``PadPolicy(pad_size_divisor, pad_mode)``. Each data sample's metainfo receives
+    ``ori_shape`` (H, W before padding, unless the pipeline already set it) and ``pad_shape``,
+    and :meth:`unpad` crops network outputs back to ``ori_shape``.
 
     Args:
         image_keys: extra image keys to convert besides ``'inputs'``.
-        pad_size_divisor: stride the network needs (1 = no padding).
-        pad_mode: ``'reflect'`` (default, avoids dark borders), ``'replicate'`` or
-            ``'constant'`` (zeros).
+        pad_size_divisor: extra alignment (1 = none; with a bound generator policy the lcm
+            of both is used). Declare a generator's padding on the generator, not here.
+        pad_mode: fill used when the generator needs no padding of its own: ``'reflect'``
+            (default, avoids dark borders), ``'replicate'`` or ``'constant'`` (zeros).
         scale: divisor that maps the stored integers to [0, 1] (255 for uint8).
     """
 
@@ -50,6 +54,19 @@ class DeblurDataPreprocessor(BaseDataPreprocessor):
         self.pad_size_divisor = int(pad_size_divisor)
         self.pad_mode = pad_mode
         self.scale = float(scale)
+        self.pad_policy: PadPolicy | None = None  # bound generator policy (bind_padding)
+
+    def set_pad_policy(self, policy: PadPolicy) -> PadPolicy:
+        """Bind a generator's policy (see the class docstring); returns the effective one."""
+        if policy.divisor == 1 and not policy.extra_block and policy.min_size == 1:
+            policy = PadPolicy(1, self.pad_mode)  # the generator pads nothing: our fill
+        self.pad_policy = policy.with_divisor(self.pad_size_divisor)
+        return self.pad_policy
+
+    @property
+    def policy(self) -> PadPolicy:
+        """The effective padding policy (bound generator policy, else the own settings)."""
+        return self.pad_policy or PadPolicy(self.pad_size_divisor, self.pad_mode)
 
     def _to_float(self, img: torch.Tensor) -> torch.Tensor:
         img = img.to(self.device)
@@ -57,25 +74,16 @@ class DeblurDataPreprocessor(BaseDataPreprocessor):
             return img.float() / self.scale
         return img.float()
 
-    def _pad(self, img: torch.Tensor, height: int, width: int) -> torch.Tensor:
-        pad_h, pad_w = height - img.shape[-2], width - img.shape[-1]
-        if pad_h == 0 and pad_w == 0:
-            return img
-        mode = self.pad_mode
-        if mode == "reflect" and (pad_h >= img.shape[-2] or pad_w >= img.shape[-1]):
-            mode = "replicate"  # reflect needs the pad to be smaller than the image
-        return F.pad(img.unsqueeze(0), (0, pad_w, 0, pad_h), mode=mode).squeeze(0)
-
-    def _target_size(self, shapes: list[tuple[int, int]]) -> tuple[int, int]:
-        d = self.pad_size_divisor
+    def _target_size(self, shapes: list[tuple[int, int]], training: bool) -> tuple[int, int]:
         height = max(h for h, _ in shapes)
         width = max(w for _, w in shapes)
-        return -(-height // d) * d, -(-width // d) * d
+        return padded_size(height, width, self.policy, inference=not training)
 
     def _batch(self, images, size: tuple[int, int]) -> torch.Tensor:
         if isinstance(images, torch.Tensor) and images.dim() == 4:
             images = list(images)
-        return torch.stack([self._pad(self._to_float(img), *size) for img in images])
+        return torch.stack([pad_to(self._to_float(img)[None], *size, self.policy)[0]
+                            for img in images])
 
     def forward(self, data: dict, training: bool = False) -> dict:
         """Convert a collated batch; see the class docstring for shapes and ranges."""
@@ -84,15 +92,15 @@ class DeblurDataPreprocessor(BaseDataPreprocessor):
         if isinstance(inputs, torch.Tensor) and inputs.dim() == 3:
             inputs = [inputs]
         shapes = [tuple(img.shape[-2:]) for img in inputs]
-        size = self._target_size(shapes)
+        size = self._target_size(shapes, training)
         data["inputs"] = self._batch(inputs, size)
         for key in self.image_keys:
             if data.get(key) is not None:
                 images = data[key]
                 if isinstance(images, torch.Tensor) and images.dim() == 3:
                     images = [images]
-                key_shapes = [tuple(img.shape[-2:]) for img in images]
-                data[key] = self._batch(images, self._target_size([*key_shapes, size]))
+                kh, kw = self._target_size([tuple(img.shape[-2:]) for img in images], training)
+                data[key] = self._batch(images, (max(size[0], kh), max(size[1], kw)))
         samples = data.get("data_samples")
         if samples is not None:
             for sample, shape in zip(samples, shapes):

@@ -8,8 +8,9 @@ import torch
 from torch import nn
 
 from restorekit.apis import CheckpointMismatchError, deblur, deblur_tensor, init_model
-from restorekit.apis.tiling import pad_to_multiple, run_tiled, tile_origins
+from restorekit.apis.tiling import run_tiled, tile_origins
 from restorekit.datasets.errors import ImageReadError
+from restorekit.models.padding import PadPolicy, pad_to_policy
 
 TINY_RRDB = dict(model=dict(type="RRDBNet", mid_channels=8, num_blocks=1, growth_channels=4))
 TINY_UNET = dict(model=dict(type="UNetGenerator", depth=3, base_channels=4, norm="batch",
@@ -56,7 +57,7 @@ def test_size_divisor_from_generator_and_preprocessor():
 
 def test_reflect_padding_and_tile_grid():
     x = torch.arange(6.0).view(1, 1, 2, 3)
-    y = pad_to_multiple(x, 8)
+    y = pad_to_policy(x, PadPolicy(8))
     assert y.shape[-2:] == (8, 8)
     assert tile_origins(64, 64, 16, 8) == [0]
     origins = tile_origins(100, 32, 8, 4)

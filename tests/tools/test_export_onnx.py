@@ -80,6 +80,14 @@ def test_failed_verification_exits_nonzero(tmp_path, capsys):
             "--shape", "8", "8", "--tol", "-1"]
     assert export.main(argv) == 1
     assert "FAILED" in capsys.readouterr().err
+    assert list(tmp_path.glob("*.onnx*")) == []  # nothing left behind, not even a temp file
+    good = tmp_path / "good.onnx"
+    assert export.main([*argv[:2], "--out", str(good), *TS, "--shape", "8", "8"]) == 0
+    before = good.read_bytes()
+    argv[3] = str(good)  # a failing re-export keeps the verified file untouched
+    assert export.main(argv) == 1
+    assert good.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if "onnx" in p.name) == ["good.onnx"]
 
 
 def test_onnx_fpn_small_image_matches_torch(tmp_path):

@@ -7,9 +7,16 @@ Ranges and shapes
 -----------------
 * input ``(B, 3, H, W)`` RGB float in [0, 1], any ``H, W``; mapped to [-1, 1] inside
   (``x * 2 - 1``) because the official network works in [-1, 1];
-* the [-1, 1] image is padded bottom/right to a multiple of 32 (and at least the backbone's
-  minimum: 64 MobileNet, 128 Inception) with ``pad_mode``: ``'constant'`` pads 0 on the [-1, 1]
-  scale = mid grey, as the official ``predict.py``; ``'reflect'`` / ``'replicate'`` are offered;
+* padding is declared by :attr:`FPNGenerator.padding` (a
+  :class:`~restorekit.models.padding.PadPolicy`) and applied by the caller
+  (:func:`restorekit.apis.deblur`, the data preprocessor, the ONNX runner). ``pad_mode='official'``
+  (default) reproduces ``predict.py``: bottom/right to ``(s // 32 + 1) * 32`` -- always at least
+  one extra 32-px block, 256 -> 288, 720×1280 -> 736×1312 -- filled with 0 on the [-1, 1] scale
+  (mid grey, 0.5 on the [0, 1] input scale). ``'constant'`` / ``'reflect'`` / ``'replicate'``
+  pad only to the next multiple of 32. Padded sides are at least the backbone's minimum (64
+  MobileNet, 128 Inception). ``forward`` itself only aligns an unaligned input to the next
+  multiple with the same fill (a no-op after the caller's padding), so a bare call never adds
+  the official extra block;
 * output ``clamp(tanh(final) + x, -1, 1)`` cropped back to ``H × W`` and mapped to [0, 1]:
   ``(B, 3, H, W)`` in [0, 1].
 
@@ -29,7 +36,7 @@ Deliberate deviations (see ``docs/methods/deblurganv2.md``)
 * ``inference_norm='batch_stats'`` reproduces the official train-mode inference without
   touching running statistics and runs the images of a batch one at a time (per-image
   statistics for any batch size); ``'eval'`` is ordinary PyTorch eval behaviour.
-* Padding adds nothing when a side is already a multiple of 32 (official always adds 32 px).
+* ``pad_mode`` other than ``'official'`` adds nothing when a side is already a multiple of 32.
 * The backbone is trainable at construction (official freezes it); call
   :meth:`FPNGenerator.freeze_backbone` (the DeblurGAN-v2 method does, for its warm-up).
 """
@@ -49,10 +56,11 @@ from restorekit.models.layers import build_norm
 from restorekit.registry import MODELS
 from restorekit.utils.pretrained import load_pretrained_state_dict
 
+from ..padding import PadPolicy, pad_to_policy
 from .fpn_backbones import build_encoder
 
 _DEFAULT_FILTERS = {"mobilenet_v2": (64, 128), "inception_resnet_v2": (128, 256)}
-_PAD_MODES = ("constant", "reflect", "replicate")
+_PAD_MODES = ("official", "constant", "reflect", "replicate")
 
 
 def _norm(norm: str, channels: int, legacy_running_stats: bool) -> nn.Module:
@@ -116,7 +124,8 @@ class FPNGenerator(nn.Module):
         inference_norm: ``'eval'`` (running statistics in eval mode) or ``'batch_stats'``
             (official train-mode inference: per-image statistics in every norm layer at eval).
         legacy_running_stats: give InstanceNorm running-stat buffers (official layout).
-        pad_mode: ``'constant'`` (mid grey, official), ``'reflect'`` or ``'replicate'``.
+        pad_mode: ``'official'`` (``predict.py``: extra 32-px block, mid grey), ``'constant'``
+            (mid grey, next multiple of 32 only), ``'reflect'`` or ``'replicate'``.
         frozen_backbone: freeze the backbone at construction (official behaviour).
     """
 
@@ -131,7 +140,7 @@ class FPNGenerator(nn.Module):
         pretrained_backbone: str | None = None,
         inference_norm: str = "eval",
         legacy_running_stats: bool = False,
-        pad_mode: str = "constant",
+        pad_mode: str = "official",
         frozen_backbone: bool = False,
     ) -> None:
         super().__init__()
@@ -217,19 +226,13 @@ class FPNGenerator(nn.Module):
         self.inference_norm = mode
 
     # ------------------------------------------------------------------ forward
-    def _pad(self, x: torch.Tensor) -> torch.Tensor:
-        h, w = x.shape[-2:]
-        d, m = self.size_divisor, self.backbone.min_size
-        ph = max(-(-h // d) * d, m) - h
-        pw = max(-(-w // d) * d, m) - w
-        if ph == 0 and pw == 0:
-            return x
-        if self.pad_mode == "constant":
-            return F.pad(x, (0, pw, 0, ph), mode="constant", value=0.0)
-        if self.pad_mode == "reflect" and (ph >= h or pw >= w):
-            raise ValueError(f"FPNGenerator: pad_mode='reflect' cannot pad {h}×{w} by "
-                             f"({ph}, {pw}); use pad_mode='constant' or 'replicate'.")
-        return F.pad(x, (0, pw, 0, ph), mode=self.pad_mode)
+    @property
+    def padding(self) -> PadPolicy:
+        """The padding policy callers apply (see the module docstring)."""
+        mode = "constant" if self.pad_mode == "official" else self.pad_mode
+        return PadPolicy(self.size_divisor, mode, value=0.5 if mode == "constant" else 0.0,
+                         extra_block=self.pad_mode == "official",
+                         min_size=self.backbone.min_size)
 
     def _fpn(self, x: torch.Tensor) -> list[torch.Tensor]:
         enc0, enc1, enc2, enc3, enc4 = self.backbone(x)
@@ -260,7 +263,7 @@ class FPNGenerator(nn.Module):
             raise ValueError(f"FPNGenerator expects (B, 3, H, W) RGB in [0, 1], got "
                              f"{tuple(x.shape)}")
         h, w = x.shape[-2:]
-        xp = self._pad(x * 2.0 - 1.0)
+        xp = pad_to_policy(x, self.padding, inference=False) * 2.0 - 1.0
         if not self.training and self.inference_norm == "batch_stats":
             with per_image_norm_statistics(self):
                 y = torch.cat([self.forward_normalized(xi) for xi in xp.split(1)], dim=0)

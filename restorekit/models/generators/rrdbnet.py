@@ -16,6 +16,8 @@ import torch.nn as nn
 
 from restorekit.registry import MODELS
 
+from ..padding import PadPolicy
+
 
 class ResidualDenseBlock(nn.Module):
     """ESRGAN's ResidualDenseBlock_5C: five 3x3 convs with dense connections.
@@ -71,6 +73,9 @@ class RRDBNet(nn.Module):
         init: ``'kaiming_scaled'`` (ESRGAN/official: kaiming-normal fan-in x0.1) or
             ``'normal'`` (the paper's N(0, 0.01^2)) or ``'default'`` (PyTorch's).
     """
+
+    #: any H, W; the official DBGAN test (``DB_model.test``) feeds images unpadded
+    padding = PadPolicy()
 
     def __init__(
         self,

@@ -12,13 +12,16 @@ Ranges and shapes
   zero-mean noise channel becomes ``2 * noise - 1``. Feed noise with that in mind.
 * output: float32 ``(B, out_channels, H, W)`` in [0, 1] (``(tanh + 1) / 2``).
 
-Any image size: the input is padded on the bottom/right (``pad_mode``, reflect by default) up to
-a multiple of ``2 ** depth`` (256 for ``depth=8``) and the output is cropped back. Padding
+Any image size: :attr:`UNetGenerator.padding` declares bottom/right padding (``pad_mode``) up to
+a multiple of ``2 ** depth`` (256 for ``depth=8``); callers (:func:`restorekit.apis.deblur`,
+the data preprocessor) apply it through :mod:`restorekit.models.padding` and crop back, and
+``forward`` aligns an unaligned input itself with the same function (a no-op after callers).
+``pad_mode='official'`` (default) is reflect: pix2pix itself never pads (it resizes to a
+multiple of 256), so inputs that are multiples of ``2 ** depth`` run exactly as in pix2pix. Padding
 costs memory and time in proportion to the padded area: a 720×1280 frame runs as 768×1280
 (+6.7 %), but a 300×300 image runs as 512×512 (2.9× the pixels) and anything smaller than
 256 runs at 256 with ``depth=8``. Reflect padding larger than the image is applied in steps
-(mirror of the mirror). The data preprocessor can avoid the internal padding by padding to
-:attr:`UNetGenerator.size_divisor` itself.
+(mirror of the mirror).
 
 Deliberate deviations from pix2pix
 ----------------------------------
@@ -37,37 +40,18 @@ Deliberate deviations from pix2pix
 from __future__ import annotations
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from restorekit.models.layers import build_norm
 from restorekit.registry import MODELS
+
+from ..padding import PadPolicy, pad_to_policy
 
 _NORMS = ("batch", "instance", "none")
 
 
 def _norm_layer(norm: str, channels: int) -> nn.Module:
     return build_norm(norm, channels, allowed=_NORMS)
-
-
-def pad_to_multiple(x: torch.Tensor, multiple: int, mode: str = "reflect") -> torch.Tensor:
-    """Pad ``x`` (B, C, H, W) on the bottom/right so H and W are multiples of ``multiple``.
-
-    ``mode`` is ``'reflect'``, ``'replicate'`` or ``'constant'`` (zeros). Reflect padding wider
-    than the image is applied in several steps (each at most ``size - 1``).
-    """
-    h, w = x.shape[-2:]
-    pad_h, pad_w = (-h) % multiple, (-w) % multiple
-    if mode != "reflect":
-        return F.pad(x, (0, pad_w, 0, pad_h), mode=mode)
-    while pad_h > 0 or pad_w > 0:
-        cur_h, cur_w = x.shape[-2:]
-        if (pad_h > 0 and cur_h < 2) or (pad_w > 0 and cur_w < 2):
-            return F.pad(x, (0, pad_w, 0, pad_h), mode="replicate")
-        step_h, step_w = min(pad_h, cur_h - 1), min(pad_w, cur_w - 1)
-        x = F.pad(x, (0, step_w, 0, step_h), mode="reflect")
-        pad_h, pad_w = pad_h - step_h, pad_w - step_w
-    return x
 
 
 class _UNetLevel(nn.Module):
@@ -130,8 +114,9 @@ class UNetGenerator(nn.Module):
             (levels 4 .. depth-2, three levels for ``depth=8``), as pix2pix.
         pix2pix_bias_quirk: reproduce pix2pix's bias rule exactly (no bias with ``norm='none'``).
         global_residual: add the first ``out_channels`` input channels to the output (in [-1, 1]).
-        pad_mode: padding used to reach a multiple of ``2 ** depth``: ``'reflect'``,
-            ``'replicate'`` or ``'constant'``.
+        pad_mode: padding used to reach a multiple of ``2 ** depth``: ``'official'`` (=
+            ``'reflect'``, see the module docstring), ``'reflect'``, ``'replicate'`` or
+            ``'constant'`` (zeros on the [0, 1] scale).
 
     Shapes: ``(B, in_channels, H, W)`` in [0, 1] -> ``(B, out_channels, H, W)`` in [0, 1].
     """
@@ -146,17 +131,17 @@ class UNetGenerator(nn.Module):
         dropout: bool = True,
         pix2pix_bias_quirk: bool = False,
         global_residual: bool = False,
-        pad_mode: str = "reflect",
+        pad_mode: str = "official",
     ) -> None:
         super().__init__()
         if norm not in _NORMS:
             raise ValueError(f"UNetGenerator: norm={norm!r} is not one of {_NORMS}")
         if depth < 2:
             raise ValueError(f"UNetGenerator: depth={depth} must be >= 2")
-        if pad_mode not in ("reflect", "replicate", "constant"):
+        if pad_mode not in ("official", "reflect", "replicate", "constant"):
             raise ValueError(
-                f"UNetGenerator: pad_mode={pad_mode!r} must be 'reflect', 'replicate' or "
-                "'constant'")
+                f"UNetGenerator: pad_mode={pad_mode!r} must be 'official', 'reflect', "
+                "'replicate' or 'constant'")
         if global_residual and in_channels < out_channels:
             raise ValueError(
                 f"UNetGenerator: global_residual needs in_channels ({in_channels}) >= "
@@ -167,6 +152,8 @@ class UNetGenerator(nn.Module):
         self.global_residual = global_residual
         self.pad_mode = pad_mode
         self.size_divisor = 2**depth
+        mode = "reflect" if pad_mode == "official" else pad_mode
+        self.padding = PadPolicy(self.size_divisor, mode)
         bias = norm == "instance" if pix2pix_bias_quirk else norm != "batch"
 
         def channels(level: int) -> int:
@@ -192,8 +179,8 @@ class UNetGenerator(nn.Module):
             raise ValueError(
                 f"UNetGenerator expects (B, {self.in_channels}, H, W), got {tuple(x.shape)}")
         h, w = x.shape[-2:]
+        x_pad = pad_to_policy(x, self.padding, inference=False) * 2 - 1
         x = x * 2 - 1
-        x_pad = pad_to_multiple(x, self.size_divisor, self.pad_mode)
         y = self.model(x_pad)[..., :h, :w]
         if self.global_residual:
             y = torch.clamp(y + x[:, : self.out_channels], -1, 1)

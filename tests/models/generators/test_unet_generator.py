@@ -1,11 +1,9 @@
 """Tests of the pix2pix U-Net generator (restorekit.models.generators.unet_generator)."""
 
-import numpy as np
 import pytest
 import torch
 from torch import nn
 
-from restorekit.models.generators.unet_generator import pad_to_multiple
 from restorekit.registry import MODELS
 
 
@@ -91,14 +89,6 @@ def test_dropout_levels():
     assert sum(isinstance(m, nn.Dropout) for m in _build(depth=7, base_channels=4).modules()) == 2
     g = _build(depth=8, base_channels=4, dropout=False)
     assert sum(isinstance(m, nn.Dropout) for m in g.modules()) == 0
-
-
-def test_pad_to_multiple_matches_numpy_reflect():
-    x = torch.arange(3 * 5, dtype=torch.float32).view(1, 1, 3, 5)
-    padded = pad_to_multiple(x, 16)
-    expected = np.pad(x[0, 0].numpy(), ((0, 13), (0, 11)), mode="reflect")
-    np.testing.assert_array_equal(padded[0, 0].numpy(), expected)
-    assert pad_to_multiple(torch.ones(1, 1, 1, 3), 4).shape == (1, 1, 4, 4)
 
 
 def test_invalid_config():
