@@ -46,8 +46,8 @@ from torch import nn
 
 from restorekit.registry import MODELS
 
+from ..padding import PadPolicy, pad_to_policy
 from .nafnet_blocks import NAFBlock
-from .unet_generator import pad_to_multiple
 
 _PAD_MODES = ("constant", "reflect", "replicate", None)
 
@@ -92,6 +92,8 @@ class NAFNet(nn.Module):
         self.img_channels = img_channels
         self.pad_mode = pad_mode
         self.size_divisor = 2 ** len(enc_blk_nums)
+        #: the padding authority's rule (official ``check_image_size``: zeros, bottom/right)
+        self.padding = PadPolicy(self.size_divisor, pad_mode or "constant")
         self.conv_first = nn.Conv2d(img_channels, width, 3, padding=1)
         self.encoders = nn.ModuleList()
         self.downs = nn.ModuleList()
@@ -119,7 +121,7 @@ class NAFNet(nn.Module):
                 f"NAFNet(pad_mode=None) needs H and W to be multiples of {self.size_divisor}, "
                 f"got {h}x{w}; pad the input (data preprocessor pad_size_divisor="
                 f"{self.size_divisor}) or set pad_mode='constant' (official)")
-        return pad_to_multiple(x, self.size_divisor, self.pad_mode)
+        return pad_to_policy(x, self.padding, inference=False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``(N, img_channels, H, W)`` in [0, 1] -> same shape (restored, unclamped)."""

@@ -42,6 +42,7 @@ from mmengine.optim import OptimWrapper, OptimWrapperDict
 from restorekit.structures import DataSample
 
 from ..outputs import build_optional, detach, final_output, pack_predictions
+from ..padding import bind_padding
 from .adversarial import AdversarialTerm, unwrap
 
 ORDERS = ("g_first", "d_first")
@@ -94,6 +95,8 @@ class BaseRestorer(BaseModel):
         self.channels_last = channels_last
         # persistent: resuming continues the disc_init_steps schedule where it stopped
         self.register_buffer("step_counter", torch.zeros((), dtype=torch.long))
+        # one padding authority: the generator's PadPolicy, applied by the preprocessor
+        bind_padding(self)
         self.generator_ema, self.ema_start_iter = None, 0
         if ema_cfg is not None:
             ema_cfg = dict(ema_cfg)
