@@ -19,9 +19,9 @@ import json
 import math
 import os
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 
-from restorekit.utils.cli import run_tool
+from restorekit.utils.cli import CfgOptionsAction, load_config_checked, run_tool
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -31,7 +31,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--out", help="write the metrics as JSON to this file")
     parser.add_argument("--save-images", metavar="DIR", help="write restored images here")
     parser.add_argument("--work-dir", help="where logs go")
-    parser.add_argument("--cfg-options", nargs="+", action=DictAction, help="key=value overrides")
+    parser.add_argument("--cfg-options", nargs="+", action=CfgOptionsAction,
+                        help="key=value overrides")
     parser.add_argument("--launcher", choices=["none", "pytorch", "slurm"], default="none")
     parser.add_argument("--local-rank", "--local_rank", type=int, default=0)
     parser.add_argument("--debug", action="store_true",
@@ -43,21 +44,16 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def build_config(args: argparse.Namespace) -> Config:
     from restorekit.utils.runner_setup import (
-        check_cfg_options,
         default_work_dir,
         select_dist_backend,
         set_dist_timeout,
     )
 
-    for path, what in ((args.config, "config"), (args.checkpoint, "checkpoint")):
-        if os.path.isdir(path):
-            raise IsADirectoryError(21, f"The {what} path is a folder, not a file", path)
-        if not os.path.isfile(path):
-            raise FileNotFoundError(f"{what} file {path!r} does not exist")
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        check_cfg_options(cfg, args.cfg_options)
-        cfg.merge_from_dict(args.cfg_options)
+    if os.path.isdir(args.checkpoint):
+        raise IsADirectoryError(21, "The checkpoint path is a folder, not a file", args.checkpoint)
+    if not os.path.isfile(args.checkpoint):
+        raise FileNotFoundError(f"checkpoint file {args.checkpoint!r} does not exist")
+    cfg = load_config_checked(args.config, args.cfg_options)
     cfg.launcher = args.launcher
     cfg.work_dir = args.work_dir or cfg.get("work_dir") or default_work_dir(args.config)
     cfg.load_from = None  # loaded strictly by load_test_weights, not by mmengine (lenient)

@@ -21,9 +21,9 @@ import argparse
 import os
 import sys
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 
-from restorekit.utils.cli import run_tool
+from restorekit.utils.cli import CfgOptionsAction, load_config_checked, run_tool
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -42,7 +42,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--amp", action="store_true", help="mixed precision: fp16 on CUDA, bf16 on CPU"
     )
     parser.add_argument(
-        "--cfg-options", nargs="+", action=DictAction, help="override config keys, key=value"
+        "--cfg-options", nargs="+", action=CfgOptionsAction, help="override config keys, key=value"
     )
     parser.add_argument("--launcher", choices=["none", "pytorch", "slurm"], default="none")
     # torch.distributed.launch passes --local-rank (torch>=2) or --local_rank (older)
@@ -52,21 +52,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     os.environ.setdefault("LOCAL_RANK", str(args.local_rank))
     return args
-
-
-def load_tool_config(path: str, cfg_options: dict | None) -> Config:
-    """``Config.fromfile`` + ``--cfg-options`` with errors that name the file / key."""
-    from restorekit.utils.runner_setup import check_cfg_options
-
-    if os.path.isdir(path):
-        raise IsADirectoryError(21, "Config path is a folder, not a .py file", path)
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f"config file {path!r} does not exist")
-    cfg = Config.fromfile(path)
-    if cfg_options:
-        check_cfg_options(cfg, cfg_options)
-        cfg.merge_from_dict(cfg_options)
-    return cfg
 
 
 def configure_resume(cfg: Config, resume: str | None) -> None:
@@ -106,7 +91,7 @@ def build_config(args: argparse.Namespace) -> Config:
         set_dist_timeout,
     )
 
-    cfg = load_tool_config(args.config, args.cfg_options)
+    cfg = load_config_checked(args.config, args.cfg_options)
     cfg.launcher = args.launcher
     cfg.work_dir = args.work_dir or cfg.get("work_dir") or default_work_dir(args.config)
     select_dist_backend(cfg)

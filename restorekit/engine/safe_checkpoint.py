@@ -75,6 +75,11 @@ def _unsafe_detail(err: BaseException) -> str:
     return next((ln.strip() for ln in lines if "Unsupported global" in ln), lines[0].strip())
 
 
+def _head(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read(4)
+
+
 def _first_sentence(err: BaseException) -> str:
     text = " ".join(str(err).split())
     return text.split(". ")[0].rstrip(".")[:160]
@@ -120,7 +125,7 @@ def load_checkpoint_safely(path: str, map_location: str = "cpu") -> dict:
                     f"Checkpoint '{path}' is a zip archive but not a PyTorch checkpoint (it "
                     f"holds {', '.join(names[:3])}{' ...' if len(names) > 3 else ''}).") from None
             reason = "corrupt"
-        elif open(path, "rb").read(4) == b"PK\x03\x04":
+        elif _head(path) == b"PK\x03\x04":
             reason = "truncated"
         else:
             raise CheckpointLoadError(

@@ -34,6 +34,57 @@ class ConfigOptionError(ToolError, ValueError):
     """A ``--cfg-options`` entry whose value cannot be right for its key."""
 
 
+def _dict_action():
+    from mmengine.config import DictAction
+
+    class CfgOptionsAction(DictAction):
+        """mmengine's ``DictAction`` with a usage error (exit 2) for an entry without ``=``."""
+
+        def __call__(self, parser, namespace, values, option_string=None):
+            bad = [v for v in (values if isinstance(values, list) else [values]) if "=" not in v]
+            if bad:
+                parser.error(f"{option_string} expects key=value entries, got {bad[0]!r}")
+            try:
+                super().__call__(parser, namespace, values, option_string)
+            except (ValueError, TypeError) as err:
+                parser.error(f"{option_string}: cannot parse {values!r} ({err})")
+
+    return CfgOptionsAction
+
+
+def __getattr__(name: str):
+    if name == "CfgOptionsAction":  # built lazily: mmengine is imported on first use
+        return _dict_action()
+    raise AttributeError(name)
+
+
+def load_config_checked(path: str, cfg_options: dict | None = None, what: str = "config"):
+    """``Config.fromfile(path)`` + ``--cfg-options``, with errors that name the file / key.
+
+    Raises FileNotFoundError / IsADirectoryError for the path, SyntaxError with the config's
+    file name (mmengine reports ``<unknown>``) and :class:`ConfigOptionError` for an override
+    whose type cannot replace the config's value.
+    """
+    from mmengine.config import Config
+
+    from .runner_setup import check_cfg_options
+
+    if os.path.isdir(path):
+        raise IsADirectoryError(21, f"The {what} path is a folder, not a .py file", path)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"{what} file {path!r} does not exist")
+    try:
+        cfg = Config.fromfile(path)
+    except SyntaxError as err:
+        if not err.filename or err.filename == "<unknown>":
+            err.filename = path
+        raise
+    if cfg_options:
+        check_cfg_options(cfg, cfg_options)
+        cfg.merge_from_dict(cfg_options)
+    return cfg
+
+
 def debug_requested(argv: Sequence[str] | None) -> bool:
     """``--debug`` in ``argv`` (or ``sys.argv``) or ``RESTOREKIT_DEBUG`` set to a true value."""
     if os.environ.get(DEBUG_ENV, "").lower() in ("1", "true", "yes", "on"):
@@ -169,7 +220,7 @@ def run_tool(body: Callable[[list[str]], Any], argv: Sequence[str] | None, prog:
         return body(strip_debug(argv))
     except (SystemExit, KeyboardInterrupt):
         raise
-    except Exception as err:  # noqa: BLE001 - classified below
+    except Exception as err:
         if debug:
             raise
         message = describe(err, ctx.get("cfg"))
