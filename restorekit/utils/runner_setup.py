@@ -71,7 +71,7 @@ _MISSING = object()
 
 
 def _lookup(cfg, dotted: str):
-    node = cfg
+    node = getattr(cfg, "_cfg_dict", cfg)  # a Config wraps its ConfigDict (a dict)
     for part in dotted.split("."):
         if isinstance(node, (list, tuple)) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -19,6 +20,7 @@ def _load_root_conftest():
 _root = _load_root_conftest()
 tiny_dbgan_config, write_pairs = _root.tiny_dbgan_config, _root.write_pairs
 _TOOLS: dict = {}
+_LOGGING_ERROR = re.compile(r"--- Logging error ---\n.*?\nArguments: .*?\n", re.S)
 
 
 def tool(name: str):
@@ -53,7 +55,10 @@ def run(name: str, argv: list[str], capsys) -> Result:
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
     captured = capsys.readouterr()
-    return Result(code, value, captured.out, captured.err)
+    # an mmengine logger created by an earlier in-process run may still point at that run's
+    # (closed) captured stream; Python's logging then prints "--- Logging error ---" blocks
+    err = _LOGGING_ERROR.sub("", captured.err)
+    return Result(code, value, captured.out, err)
 
 
 def assert_one_line_error(res: Result, *needles: str) -> None:
