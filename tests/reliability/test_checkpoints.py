@@ -11,7 +11,6 @@ import torch
 from reliability_helpers import assert_one_line_error, run
 
 from restorekit.apis import init_model
-from restorekit.engine.errors import NonFiniteWeightsError
 
 
 class _Payload:
@@ -91,6 +90,8 @@ def test_deblur_tool_refuses_bad_checkpoint(kind, tmp_path, trained, capsys):
 
 
 def test_init_model_refuses_nan_weights(tmp_path, trained):
+    from restorekit.engine.errors import NonFiniteWeightsError
+
     ckpt, _ = make_checkpoint("nan_weights", tmp_path, trained)
     with pytest.raises(NonFiniteWeightsError, match=r"nan_weights\.pth"):
         init_model(trained["config"], ckpt)

@@ -9,10 +9,10 @@ import sys
 import textwrap
 
 import pytest
+import torch
 from reliability_helpers import REPO, assert_one_line_error, run
 
-from restorekit.engine.resume import find_resume_checkpoint
-from restorekit.engine.safe_checkpoint import load_checkpoint_safely, non_finite_keys
+from restorekit.engine.safe_checkpoint import load_checkpoint_safely
 
 KILL_DURING_SAVE = textwrap.dedent("""
     import os, signal, sys
@@ -71,6 +71,8 @@ def test_resume_falls_back_from_a_corrupt_newest_checkpoint(work_copy, trained, 
 
 
 def test_resume_with_dangling_pointer_names_the_fallback(work_copy):
+    from restorekit.engine.resume import find_resume_checkpoint
+
     (work_copy / "iter_4.pth").unlink()
     path, ckpt, note = find_resume_checkpoint(work_copy)
     assert path == str(work_copy / "iter_2.pth") and ckpt["meta"]["iter"] == 2
@@ -110,7 +112,8 @@ def test_nan_loss_stops_within_one_iteration_and_keeps_finite_checkpoints(tmp_pa
     saved = sorted(work.glob("iter_*.pth"))
     assert len(saved) == iteration - 1  # every finite iteration saved, the NaN one not
     for path in saved:
-        assert not non_finite_keys(load_checkpoint_safely(str(path))["state_dict"]), path
+        state = load_checkpoint_safely(str(path))["state_dict"]
+        assert all(torch.isfinite(v).all() for v in state.values() if v.is_floating_point())
     assert (work / "last_checkpoint").read_text() == str(work / f"iter_{iteration - 1}.pth")
 
 
