@@ -74,8 +74,15 @@ def load_test_weights(runner, checkpoint: str) -> None:
     from restorekit.engine.safe_checkpoint import check_finite_weights
 
     model = runner.model.module if is_model_wrapper(runner.model) else runner.model
-    load_inference_weights(model, checkpoint)
-    check_finite_weights(model.state_dict(), checkpoint)
+    # per-sub-module DDP (dist_test.sh): load into the wrapped modules themselves, so the keys
+    # are the checkpoint's (``generator.x``); parameters are shared with the wrappers
+    wrapped = {n: c for n, c in model._modules.items() if is_model_wrapper(c)}
+    model._modules.update({n: c.module for n, c in wrapped.items()})
+    try:
+        load_inference_weights(model, checkpoint)
+        check_finite_weights(model.state_dict(), checkpoint)
+    finally:
+        model._modules.update(wrapped)
 
 
 def json_safe(metrics: dict) -> dict:

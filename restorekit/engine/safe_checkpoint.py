@@ -104,7 +104,7 @@ def load_checkpoint_safely(path: str, map_location: str = "cpu") -> dict:
         raise CheckpointLoadError(f"Checkpoint '{path}' is empty (0 bytes): the save was "
                                   f"interrupted or the copy failed. Use another checkpoint.")
     try:
-        return torch.load(path, map_location=map_location, weights_only=True)
+        ckpt = torch.load(path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as err:
         if zipfile.is_zipfile(path) or "Unsupported global" in str(err):
             raise UnsafeCheckpointError(
@@ -136,6 +136,29 @@ def load_checkpoint_safely(path: str, map_location: str = "cpu") -> dict:
             f"{_first_sentence(err)}. The save was interrupted or the copy is "
             f"incomplete; use another checkpoint (with --resume: the previous iter_*.pth)."
         ) from None
+    if isinstance(ckpt, dict) and isinstance(ckpt.get("state_dict"), dict):
+        ckpt["state_dict"] = strip_wrapper_prefixes(ckpt["state_dict"])
+    return ckpt
+
+
+def strip_wrapper_prefixes(state: dict) -> dict:
+    """``generator.module.x`` -> ``generator.x`` for every top-level sub-module whose keys
+    *all* carry ``module.`` (a DDP wrapper saved by mmengine's ``Runner.save_checkpoint``,
+    which uses ``model.state_dict()``; such keys matched nothing on load, so a DDP-trained
+    checkpoint was resumed or tested with random weights). Checkpoints written through
+    :class:`~restorekit.engine.hooks.SafeCheckpointHook` no longer contain them."""
+    groups: dict[str, list[str]] = {}
+    for key in state:
+        head, _, rest = key.partition(".")
+        groups.setdefault(head, []).append(rest)
+    wrapped = {h for h, rests in groups.items() if all(r.startswith("module.") for r in rests)}
+    if not wrapped:
+        return state
+    out = type(state)() if isinstance(state, dict) else {}
+    for key, value in state.items():
+        head, _, rest = key.partition(".")
+        out[f"{head}.{rest[len('module.'):]}" if head in wrapped else key] = value
+    return out
 
 
 def non_finite_keys(state: dict) -> list[str]:

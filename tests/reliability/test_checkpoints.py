@@ -125,3 +125,17 @@ def test_hostile_pickle_is_never_executed(tool_name, tmp_path, trained, capsys, 
     res = run(*argv, capsys)
     assert not marker.exists()
     assert_one_line_error(res, "evil.pth", "allow-list")
+
+
+def test_ddp_checkpoint_keys_load_with_the_trained_weights(tmp_path, trained, capsys):
+    """mmengine saved DDP runs as ``generator.module.*``, which loaded nothing (random weights,
+    exit 0); they now load, and give the same metrics as the unwrapped checkpoint."""
+    ckpt = torch.load(trained["work"] / "iter_4.pth", weights_only=False)
+    ckpt["state_dict"] = {k.replace(".", ".module.", 1): v for k, v in ckpt["state_dict"].items()}
+    path = tmp_path / "ddp.pth"
+    torch.save(ckpt, path)
+    plain = run("test", [trained["config"], trained["work"] / "iter_4.pth",
+                         "--work-dir", tmp_path / "w1"], capsys)
+    ddp = run("test", [trained["config"], path, "--work-dir", tmp_path / "w2"], capsys)
+    assert plain.code == ddp.code == 0, ddp.err[-1500:]
+    assert ddp.value["PSNR"] == pytest.approx(plain.value["PSNR"], abs=1e-9)

@@ -11,6 +11,10 @@ complete, loadable checkpoint that ``last_checkpoint`` names:
 2. rewrite ``last_checkpoint`` atomically to name it;
 3. only then delete the checkpoints beyond ``max_keep_ckpts``.
 
+It also stores the model's weights without DDP wrapper prefixes (``generator.x``, not
+``generator.module.x``): mmengine saves ``model.state_dict()``, whose wrapped sub-module keys
+matched nothing when loaded, so a DDP-trained checkpoint resumed or tested with random weights.
+
 It is registered as ``SafeCheckpointHook`` and, in the ``restorekit`` scope, also as
 ``CheckpointHook``, so every config with ``default_scope = 'restorekit'`` gets it for
 ``default_hooks.checkpoint`` without naming it. ``save_best`` keeps mmengine's behaviour
@@ -42,6 +46,14 @@ class SafeCheckpointHook(CheckpointHook):
                 and "://" not in str(kwargs.get("out_dir") or "")):
             kwargs["backend_args"] = dict(backend="atomic_local")
         super().__init__(*args, **kwargs)
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        """Replace ``state_dict`` with mmengine's wrapper-free ``get_state_dict``."""
+        from mmengine.model import is_model_wrapper
+        from mmengine.runner.checkpoint import get_state_dict, weights_to_cpu
+
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        checkpoint["state_dict"] = weights_to_cpu(get_state_dict(model))
 
     def _save_checkpoint_with_step(self, runner, step, meta):
         outdated: list[int] = []
