@@ -116,7 +116,7 @@ def load_checkpoint_safely(path: str, map_location: str = "cpu") -> dict:
         raise CheckpointLoadError(
             f"Checkpoint '{path}' ({size} bytes) is not a PyTorch zip checkpoint (a plain or "
             f"legacy pickle, or another file type); re-save it with torch.save.") from None
-    except Exception as err:  # noqa: BLE001 - any decoder failure of a broken file
+    except Exception as err:  # any decoder failure of a broken file
         if zipfile.is_zipfile(path):
             with zipfile.ZipFile(path) as zf:
                 names = zf.namelist()
