@@ -105,7 +105,8 @@ def plan_tile(module: nn.Module | None, height: int, width: int, divisor: int = 
     """``None`` if the whole image fits the budget, else the tile side to use.
 
     The tile is the largest multiple of ``divisor`` whose estimate fits, and at least
-    ``overlap + divisor`` (so tiling stays valid) even if that exceeds the budget.
+    ``2 * overlap + divisor`` (so consecutive tiles advance by at least ``overlap``) even if
+    that exceeds the budget.
     """
     if not isinstance(module, nn.Module):
         return None
@@ -114,4 +115,4 @@ def plan_tile(module: nn.Module | None, height: int, width: int, divisor: int = 
         return None
     side = math.sqrt(budget * 2**20 / bytes_per_pixel(module, divisor))
     tile = int(side) // divisor * divisor
-    return max(tile, -(-(overlap + 1) // divisor) * divisor)
+    return max(tile, -(-(2 * overlap + divisor) // divisor) * divisor)

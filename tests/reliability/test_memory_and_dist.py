@@ -34,13 +34,19 @@ def test_4097_square_image_is_tiled_within_the_default_budget():
 
 
 def test_auto_tiling_runs_tiles_and_tile_zero_forces_whole(monkeypatch):
+    import restorekit.apis.inference as inference
+
+    monkeypatch.setattr(inference, "AUTO_TILE_MIN_PIXELS", 0)  # small image, tiny budget
+    from restorekit.apis.memory_plan import estimate_mb
+
     model = init_model(TINY)
-    img = np.random.default_rng(0).integers(0, 256, (600, 610, 3), np.uint8)
+    budget = estimate_mb(model, 96, 96)  # room for 96x96 tiles: 3x3 tiles of the image
+    img = np.random.default_rng(0).integers(0, 256, (150, 161, 3), np.uint8)
     calls: list = []
-    tiled = deblur_tensor(model, img, max_memory_mb=2, progress=lambda d, t: calls.append(t))
-    assert calls and calls[-1] > 1 and tiled.shape == (1, 3, 600, 610)
+    tiled = deblur_tensor(model, img, max_memory_mb=budget, progress=lambda d, t: calls.append(t))
+    assert calls and calls[-1] > 1 and tiled.shape == (1, 3, 150, 161)
     calls.clear()
-    whole = deblur_tensor(model, img, tile=0, max_memory_mb=2,
+    whole = deblur_tensor(model, img, tile=0, max_memory_mb=budget,
                           progress=lambda d, t: calls.append(t))
     assert not calls and whole.shape == tiled.shape
     assert (whole - tiled).abs().mean() < 0.02  # blended tiles stay close to the whole image
