@@ -17,8 +17,10 @@ setup(
     python_requires=">=3.9",
     packages=find_packages(include=["restorekit", "restorekit.*"]),
     install_requires=[
-        "torch>=2.1",
-        "torchvision>=0.16",
+        # 2.4: torch.serialization.add_safe_globals, which checkpoint loading with
+        # weights_only=True and mmengine's HistoryBuffer needs (docs/reliability.md)
+        "torch>=2.4",
+        "torchvision>=0.19",
         "timm>=0.9",
         "mmengine>=0.10,<0.11",
         "mmcv-lite>=2.0",

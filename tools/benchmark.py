@@ -39,6 +39,7 @@ from restorekit.apis.benchmarking import (
 )
 from restorekit.apis.model_loading import load_config
 from restorekit.evaluation.metrics import build_lpips_model, lpips_unavailable_reason, psnr, ssim
+from restorekit.utils.cli import run_tool
 
 COLUMNS = ["method", "weights", "params_M", "gflops_720p", "latency_s", "latency_s_per_MP",
            "peak_rss_MiB", "inference_mem_MiB", "psnr", "ssim", "lpips", "device"]
@@ -61,6 +62,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    metavar=("H", "W"))
     p.add_argument("--lpips-net", default="alex", choices=["alex", "vgg", "squeeze"])
     p.add_argument("--out-dir", default="work_dirs/benchmark")
+    p.add_argument("--debug", action="store_true", help="full tracebacks for errors")
     return p.parse_args(argv)
 
 
@@ -209,13 +211,31 @@ def write_outputs(rows: list[dict], meta: dict, out_dir: str) -> dict[str, str]:
     return paths
 
 
+def check_pair_sizes(pairs) -> None:
+    """Every (blur, sharp) pair must have one size: scores against a padded or cropped target
+    are wrong (ImageSizeError naming the pair)."""
+    from restorekit.datasets.errors import ImageSizeError
+
+    for name, blur, sharp in pairs:
+        if blur.shape[:2] != sharp.shape[:2]:
+            raise ImageSizeError(
+                f"Test pair '{name}': blurred image is {blur.shape[0]}x{blur.shape[1]} but the "
+                f"sharp one is {sharp.shape[0]}x{sharp.shape[1]} (HxW). Fix or remove the pair.")
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; user errors print one line and exit with status 2."""
+    return run_tool(_main, argv, "benchmark.py")
+
+
+def _main(argv: list[str]) -> int:
     args = parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
     first_cfg, _ = split_spec(args.models[0])
     pairs = (load_folder_pairs(args.data_root, args.max_images) if args.data_root
              else load_config_pairs(load_config(first_cfg), args.max_images))
+    check_pair_sizes(pairs)
     metrics = Metrics(args.lpips_net)
     rows = [baseline_row(pairs, metrics)]
     total = len(args.models) * len(pairs) * (args.repeats + 1)

@@ -2,8 +2,14 @@
 
     python tools/test.py CONFIG CHECKPOINT [--out metrics.json] [--save-images DIR]
                          [--work-dir DIR] [--cfg-options key=value ...] [--launcher ...]
+                         [--debug]
 
 Multi-GPU: tools/dist_test.sh CONFIG CHECKPOINT N.
+
+The checkpoint is read with ``weights_only=True`` and loaded strictly: missing generator keys,
+unexpected keys, shape mismatches and NaN / infinite weights are errors that list them (a
+generator-only state dict is accepted when it fits). User errors print one line and exit with
+status 2 (``--debug`` or ``RESTOREKIT_DEBUG=1``: full traceback).
 """
 
 from __future__ import annotations
@@ -13,12 +19,9 @@ import json
 import math
 import os
 
-from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
+from mmengine.config import Config
 
-from restorekit.engine.safe_checkpoint import allow_mmengine_checkpoint_globals
-from restorekit.utils.dist import init_cpu_process_group_if_needed
-from restorekit.utils.runner_setup import default_work_dir, select_dist_backend
+from restorekit.utils.cli import CfgOptionsAction, load_config_checked, run_tool
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -28,30 +31,58 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--out", help="write the metrics as JSON to this file")
     parser.add_argument("--save-images", metavar="DIR", help="write restored images here")
     parser.add_argument("--work-dir", help="where logs go")
-    parser.add_argument("--cfg-options", nargs="+", action=DictAction, help="key=value overrides")
+    parser.add_argument("--cfg-options", nargs="+", action=CfgOptionsAction,
+                        help="key=value overrides")
     parser.add_argument("--launcher", choices=["none", "pytorch", "slurm"], default="none")
     parser.add_argument("--local-rank", "--local_rank", type=int, default=0)
+    parser.add_argument("--debug", action="store_true",
+                        help="show full tracebacks instead of one-line errors")
     args = parser.parse_args(argv)
     os.environ.setdefault("LOCAL_RANK", str(args.local_rank))
     return args
 
 
 def build_config(args: argparse.Namespace) -> Config:
-    for path, what in ((args.config, "config"), (args.checkpoint, "checkpoint")):
-        if not os.path.isfile(path):
-            raise FileNotFoundError(f"{what} file {path!r} does not exist")
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    from restorekit.utils.runner_setup import (
+        default_work_dir,
+        select_dist_backend,
+        set_dist_timeout,
+    )
+
+    if os.path.isdir(args.checkpoint):
+        raise IsADirectoryError(21, "The checkpoint path is a folder, not a file", args.checkpoint)
+    if not os.path.isfile(args.checkpoint):
+        raise FileNotFoundError(f"checkpoint file {args.checkpoint!r} does not exist")
+    cfg = load_config_checked(args.config, args.cfg_options)
     cfg.launcher = args.launcher
     cfg.work_dir = args.work_dir or cfg.get("work_dir") or default_work_dir(args.config)
-    cfg.load_from = args.checkpoint
+    cfg.load_from = None  # loaded strictly by load_test_weights, not by mmengine (lenient)
     cfg.resume = False
     select_dist_backend(cfg)
+    set_dist_timeout(cfg)
     if args.save_images:
         cfg.setdefault("custom_hooks", [])
         cfg.custom_hooks.append(dict(type="SaveRestoredImagesHook", out_dir=args.save_images))
     return cfg
+
+
+def load_test_weights(runner, checkpoint: str) -> None:
+    """Strict, weights-only load of ``checkpoint`` into the runner's model (every rank)."""
+    from mmengine.model import is_model_wrapper
+
+    from restorekit.apis.model_loading import load_inference_weights
+    from restorekit.engine.safe_checkpoint import check_finite_weights
+
+    model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+    # per-sub-module DDP (dist_test.sh): load into the wrapped modules themselves, so the keys
+    # are the checkpoint's (``generator.x``); parameters are shared with the wrappers
+    wrapped = {n: c for n, c in model._modules.items() if is_model_wrapper(c)}
+    model._modules.update({n: c.module for n, c in wrapped.items()})
+    try:
+        load_inference_weights(model, checkpoint)
+        check_finite_weights(model.state_dict(), checkpoint)
+    finally:
+        model._modules.update(wrapped)
 
 
 def json_safe(metrics: dict) -> dict:
@@ -63,18 +94,35 @@ def json_safe(metrics: dict) -> dict:
     return out
 
 
-def main(argv=None) -> dict:
+def _test(argv: list[str], ctx: dict) -> dict:
+    from mmengine.runner import Runner
+
+    from restorekit.engine.safe_checkpoint import (
+        allow_mmengine_checkpoint_globals,
+        install_safe_checkpoint_loader,
+    )
+    from restorekit.utils.dist import clear_timeout_errors, init_cpu_process_group_if_needed
+
     args = parse_args(argv)
-    cfg = build_config(args)
     allow_mmengine_checkpoint_globals()
-    init_cpu_process_group_if_needed(args.launcher)
-    runner = Runner.from_cfg(cfg)
-    metrics = runner.test()
+    install_safe_checkpoint_loader()
+    cfg = ctx["cfg"] = build_config(args)
+    timeout = cfg.env_cfg.dist_cfg.get("timeout")
+    init_cpu_process_group_if_needed(args.launcher, timeout)
+    with clear_timeout_errors(timeout):
+        runner = Runner.from_cfg(cfg)
+        load_test_weights(runner, args.checkpoint)
+        metrics = runner.test()
     if args.out and runner.rank == 0:
         os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
         with open(args.out, "w") as f:
             json.dump(json_safe(metrics), f, indent=2)
     return metrics
+
+
+def main(argv=None) -> dict:
+    ctx: dict = {}
+    return run_tool(lambda a: _test(a, ctx), argv, "test.py", ctx)
 
 
 if __name__ == "__main__":

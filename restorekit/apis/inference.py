@@ -7,6 +7,14 @@ e.g. DeblurGAN-v2's official extra 32-px grey block) and the output cropped back
 :func:`restorekit.apis.tiling.run_tiled`. Backends: ``'torch'`` (eager, or the fast CPU
 path with ``fast=True`` / ``'bf16'``) and ``'onnxruntime'`` (a file from
 ``tools/export_onnx.py``).
+
+Memory: with ``tile=None`` (default) the activation memory of whole-image inference is
+estimated first (:mod:`restorekit.apis.memory_plan`); above ``max_memory_mb`` (default 2048,
+or ``RESTOREKIT_MAX_INFERENCE_MB``) the image is tiled automatically with the largest tile that
+fits. ``tile=0`` forces whole-image inference; ``tile=N`` always tiles with N.
+
+Results: a NaN or infinite output (e.g. weights of a diverged run) raises
+:class:`~restorekit.engine.errors.InferenceError` instead of becoming a black image.
 """
 
 from __future__ import annotations
@@ -25,10 +33,13 @@ from restorekit.models.padding import PadPolicy, get_pad_policy
 from restorekit.utils.image import float_to_uint8, tensor_to_uint8
 
 from .fast_inference import prepare_fast_generator
+from .memory_plan import plan_tile
 from .onnx_runtime import OnnxRuntimeGenerator
 from .tiling import run_padded, run_tiled
 
 ImageInput = Union[str, os.PathLike, np.ndarray]
+#: images up to this many pixels are never tiled automatically (no memory probe)
+AUTO_TILE_MIN_PIXELS = 512 * 512
 _ONNX_CACHE: dict[tuple[str, int | None], OnnxRuntimeGenerator] = {}
 
 
@@ -115,11 +126,15 @@ def deblur_tensor(model: nn.Module | OnnxRuntimeGenerator | None, image: ImageIn
                   tile: int | None = None, tile_overlap: int = 32, backend: str = "torch",
                   fast: bool | str = False, onnx: str | None = None,
                   num_threads: int | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> torch.Tensor:
+                  progress: Callable[[int, int], None] | None = None,
+                  max_memory_mb: float | None = None) -> torch.Tensor:
     """As :func:`deblur` but returns the float32 (1, 3, H, W) CPU output in [0, 1], unrounded."""
     img = load_image(image)
     network, policy = get_network(model, backend, fast, onnx, num_threads)
     device = model_device(model) if backend == "torch" else torch.device("cpu")
+    if tile is None:
+        tile = auto_tile(model, backend, img.shape[0], img.shape[1], policy.divisor,
+                         tile_overlap, max_memory_mb)
     x = torch.from_numpy(img).permute(2, 0, 1).unsqueeze(0).float().div_(255.0)
     with torch.inference_mode():
         if tile:
@@ -127,20 +142,42 @@ def deblur_tensor(model: nn.Module | OnnxRuntimeGenerator | None, image: ImageIn
                             progress=progress)
         else:
             out = run_padded(network, x, policy, device=device)
+    if not bool(torch.isfinite(out).all()):
+        from restorekit.engine.errors import InferenceError
+
+        name = f"'{image}'" if isinstance(image, (str, os.PathLike)) else "the input array"
+        bad = int((~torch.isfinite(out)).sum())
+        raise InferenceError(
+            f"The model's output for {name} has {bad} NaN / infinite value(s) out of "
+            f"{out.numel()}: its weights are probably from a diverged run (or the input is "
+            f"far outside [0, 1]). Use an earlier checkpoint; nothing was written.")
     return out.clamp(0, 1)  # out of place: a normal tensor, usable outside inference mode
+
+
+def auto_tile(model, backend: str, height: int, width: int, divisor: int, overlap: int,
+              max_memory_mb: float | None = None) -> int | None:
+    """The tile :func:`deblur_tensor` uses for ``tile=None``: ``None`` (whole image) when the
+    estimate fits ``max_memory_mb``, else the largest tile that fits (torch backend only)."""
+    if backend != "torch" or height * width <= AUTO_TILE_MIN_PIXELS:
+        return None
+    module = getattr(model, "generator", model)
+    return plan_tile(module, height, width, divisor, overlap, max_memory_mb)
 
 
 def deblur(model: nn.Module | OnnxRuntimeGenerator | None, image_or_path: ImageInput,
            tile: int | None = None, tile_overlap: int = 32, backend: str = "torch",
            fast: bool | str = False, onnx: str | None = None, num_threads: int | None = None,
-           progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+           progress: Callable[[int, int], None] | None = None,
+           max_memory_mb: float | None = None) -> np.ndarray:
     """Deblur one image of any size.
 
     Args:
         model: a model from :func:`restorekit.apis.init_model` (or any generator module);
             may be ``None`` with ``backend='onnxruntime'``.
         image_or_path: image file path, or uint8 (H, W, 3) RGB / (H, W) gray array.
-        tile: tile side in pixels (rounded up to the network stride); ``None`` = whole image.
+        tile: tile side in pixels (rounded up to the network stride); ``None`` = whole image
+            unless its estimated memory exceeds ``max_memory_mb`` (then tiled automatically);
+            ``0`` = whole image always.
         tile_overlap: minimum overlap of neighbouring tiles (pixels).
         backend: ``'torch'`` or ``'onnxruntime'`` (then pass ``onnx=``).
         fast: ``False`` (eager), ``True`` / ``'fp32'`` (BN folding + channels-last, equal to
@@ -148,10 +185,11 @@ def deblur(model: nn.Module | OnnxRuntimeGenerator | None, image_or_path: ImageI
         onnx: path of an exported model for ``backend='onnxruntime'``.
         num_threads: CPU threads (torch: process-wide; onnxruntime: per session).
         progress: ``callback(done, total)`` called after each tile.
+        max_memory_mb: activation budget for ``tile=None`` (see the module docstring).
 
     Returns:
         uint8 (H, W, 3) RGB array, same H, W as the input.
     """
     out = deblur_tensor(model, image_or_path, tile, tile_overlap, backend, fast, onnx,
-                        num_threads, progress)
+                        num_threads, progress, max_memory_mb)
     return to_uint8(out)

@@ -22,7 +22,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from torch import nn
 
-from restorekit.engine.safe_checkpoint import load_checkpoint_safely
+from restorekit.engine.safe_checkpoint import check_finite_weights, load_checkpoint_safely
 from restorekit.models.padding import get_pad_policy
 from restorekit.registry import SCOPE
 
@@ -188,6 +188,7 @@ def init_model(config: ConfigLike, checkpoint: str | None = None, device: str = 
     report: dict[str, list[str]] = {"missing": [], "unexpected": [], "ignored": []}
     if checkpoint is not None:
         report = load_inference_weights(model, str(checkpoint))
+        check_finite_weights(model.state_dict(), str(checkpoint))  # NaN / inf weights: error
     model.cfg = cfg
     model.size_divisor = model_size_divisor(model)
     model.checkpoint_report = report

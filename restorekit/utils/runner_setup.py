@@ -45,3 +45,66 @@ def enable_amp(cfg: Config) -> str:
     if not on_cuda:
         cfg.model["channels_last"] = True
     return "float16" if on_cuda else "bfloat16"
+
+
+def add_non_finite_guard(cfg: Config) -> None:
+    """Append ``NonFiniteGuardHook`` to ``custom_hooks`` unless the config lists it already
+    (set ``custom_hooks=[dict(type='NonFiniteGuardHook', check_params=False)]`` to tune it)."""
+    hooks = list(cfg.get("custom_hooks") or [])
+    if not any(str(h.get("type", "")).split(".")[-1] == "NonFiniteGuardHook" for h in hooks):
+        hooks.append(dict(type="NonFiniteGuardHook"))
+    cfg.custom_hooks = hooks
+
+
+def set_dist_timeout(cfg: Config) -> int | None:
+    """Write the resolved collective timeout (see :mod:`restorekit.utils.dist`) into
+    ``env_cfg.dist_cfg.timeout``, which mmengine's ``init_dist`` reads; returns it."""
+    from .dist import resolve_dist_timeout
+
+    timeout = resolve_dist_timeout(cfg)
+    if timeout is not None:
+        cfg.setdefault("env_cfg", {}).setdefault("dist_cfg", {})["timeout"] = timeout
+    return timeout
+
+
+_MISSING = object()
+
+
+def _lookup(cfg, dotted: str):
+    node = getattr(cfg, "_cfg_dict", cfg)  # a Config wraps its ConfigDict (a dict)
+    for part in dotted.split("."):
+        if isinstance(node, (list, tuple)) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return _MISSING
+    return node
+
+
+def check_cfg_options(cfg: Config, options: dict | None) -> None:
+    """Refuse ``--cfg-options`` values whose type cannot replace the config's value.
+
+    ``train_cfg.max_iters=abc`` used to fail deep inside the Runner with "invalid literal for
+    int()"; here it raises :class:`~restorekit.utils.cli.ConfigOptionError` naming the key,
+    the value given and the config's value. Numbers given for numbers, and anything for keys
+    the config does not have, pass (new keys are allowed; misspelled constructor arguments are
+    reported by the CLI when the component is built).
+    """
+    from .cli import ConfigOptionError
+
+    for key, value in (options or {}).items():
+        old = _lookup(cfg, key)
+        if old is _MISSING or old is None:
+            continue
+        if isinstance(old, bool):
+            ok = isinstance(value, bool)
+            want = "True or False"
+        elif isinstance(old, (int, float)):
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            want = "a number"
+        else:
+            continue
+        if not ok:
+            raise ConfigOptionError(
+                f"--cfg-options {key}={value!r}: expected {want} (the config has {key}={old!r}).")

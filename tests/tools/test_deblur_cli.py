@@ -61,14 +61,16 @@ def test_onnxruntime_backend(setup):
     assert (tmp_path / "o" / "a.png").is_file()
 
 
-def test_errors(setup):
+def test_errors(setup, capsys):
     tmp_path, cfg = setup
     tool = _tool("deblur")
-    with pytest.raises(FileNotFoundError, match="neither"):
+    with pytest.raises(SystemExit, match="2"):
         tool.main([cfg, "none", str(tmp_path / "missing.png"), "--out-dir", str(tmp_path)])
+    assert "neither" in capsys.readouterr().err
     (tmp_path / "empty").mkdir()
     with pytest.raises(FileNotFoundError, match="No images"):
-        tool.main([cfg, "none", str(tmp_path / "empty"), "--out-dir", str(tmp_path / "o")])
+        tool.main([cfg, "none", str(tmp_path / "empty"), "--out-dir", str(tmp_path / "o"),
+                   "--debug"])
     with pytest.raises(SystemExit):
         tool.main([cfg, "none", str(tmp_path / "in"), "--out-dir", str(tmp_path / "o"),
                    "--backend", "onnxruntime"])

@@ -52,11 +52,15 @@ def test_amp_switches_to_bf16_wrapper_on_cpu(tmp_path, tiny_config):
     assert cfg.env_cfg.dist_cfg.backend == "gloo"
 
 
-def test_missing_files_are_reported_by_name(tmp_path, tiny_config):
-    with pytest.raises(FileNotFoundError, match=r"nope\.py"):
+def test_missing_files_are_reported_by_name(tmp_path, tiny_config, capsys):
+    with pytest.raises(SystemExit) as exit_info:
         load_tool("tools/train.py").main([str(tmp_path / "nope.py")])
-    with pytest.raises(FileNotFoundError, match=r"missing\.pth"):
+    assert exit_info.value.code == 2 and "nope.py" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
         load_tool("tools/test.py").main([tiny_config, str(tmp_path / "missing.pth")])
+    assert exit_info.value.code == 2 and "missing.pth" in capsys.readouterr().err
+    with pytest.raises(FileNotFoundError, match=r"missing\.pth"):  # --debug: the exception
+        load_tool("tools/test.py").main([tiny_config, str(tmp_path / "missing.pth"), "--debug"])
 
 
 def test_dist_train_and_dist_test_run_two_cpu_processes(tmp_path, tiny_config):

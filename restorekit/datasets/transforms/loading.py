@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 
 import cv2
@@ -63,6 +64,44 @@ def to_uint8_rgb(img: np.ndarray, path: str) -> np.ndarray:
     raise ImageReadError(f"Image '{path}' has {channels} channels; expected 1-4.")
 
 
+def exif_orientation(data: bytes) -> int:
+    """The EXIF orientation tag (1-8) of an encoded image, 1 when absent or unreadable.
+
+    Read with Pillow (header only, a dependency of scikit-image); OpenCV's
+    ``IMREAD_UNCHANGED`` ignores the tag.
+    """
+    if b"exif" not in data[:65536].lower() and not data.startswith((b"II*\x00", b"MM\x00*")):
+        return 1
+    try:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(data)) as im:
+            value = int(im.getexif().get(0x0112, 1))
+    except Exception:
+        return 1
+    return value if 1 <= value <= 8 else 1
+
+
+def apply_orientation(img: np.ndarray, orientation: int) -> np.ndarray:
+    """Turn stored pixels into display orientation for EXIF ``orientation`` 1-8 (the same
+    result as ``PIL.ImageOps.exif_transpose``)."""
+    if orientation == 2:
+        img = img[:, ::-1]
+    elif orientation == 3:
+        img = img[::-1, ::-1]
+    elif orientation == 4:
+        img = img[::-1]
+    elif orientation == 5:
+        img = np.swapaxes(img, 0, 1)
+    elif orientation == 6:
+        img = np.rot90(img, k=-1)
+    elif orientation == 7:
+        img = np.swapaxes(img, 0, 1)[::-1, ::-1]
+    elif orientation == 8:
+        img = np.rot90(img, k=1)
+    return np.ascontiguousarray(img)
+
+
 def read_image(path: str) -> np.ndarray:
     """Read ``path`` into a uint8 (H, W, 3) RGB array; see :class:`LoadImageFromFile`."""
     try:
@@ -79,7 +118,7 @@ def read_image(path: str) -> np.ndarray:
             f"Image '{path}' could not be decoded ({len(data)} bytes): it is corrupt, truncated "
             f"or not an image. Re-copy it or remove it from the dataset."
         )
-    return to_uint8_rgb(img, path)
+    return apply_orientation(to_uint8_rgb(img, path), exif_orientation(data))
 
 
 @TRANSFORMS.register_module()
@@ -88,9 +127,10 @@ class LoadImageFromFile(BaseTransform):
 
     Follows mmagic's ``LoadImageFromFile(key=...)`` naming: ``key='img'`` reads ``img_path``,
     ``'gt'`` reads ``gt_path``, ``'real_blur'`` reads ``real_blur_path``. The file is read with
-    Python and decoded with ``cv2.imdecode(IMREAD_UNCHANGED)``, so EXIF orientation is ignored
-    (pixels as stored; paired images stay aligned). See :func:`to_uint8_rgb` for gray, alpha
-    and 16-bit handling.
+    Python and decoded with ``cv2.imdecode(IMREAD_UNCHANGED)``; an EXIF orientation tag is then
+    applied (:func:`apply_orientation`), so a phone photo comes out upright as viewers show it
+    (pairs stay aligned when both files carry the same tag). See :func:`to_uint8_rgb` for gray,
+    alpha and 16-bit handling.
 
     Added keys: ``key`` (the image) and ``ori_<key>_shape`` = (H, W).
 
@@ -118,4 +158,5 @@ class LoadImageFromFile(BaseTransform):
         return f"{self.__class__.__name__}(key={self.key!r})"
 
 
-__all__ = ["LoadImageFromFile", "check_complete", "read_image", "to_uint8_rgb"]
+__all__ = ["LoadImageFromFile", "apply_orientation", "check_complete", "exif_orientation",
+           "read_image", "to_uint8_rgb"]

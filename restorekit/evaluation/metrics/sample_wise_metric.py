@@ -19,6 +19,27 @@ def get_sample_image(sample: Any, key: str) -> torch.Tensor:
     return value
 
 
+def _meta(sample: Any, key: str) -> Any:
+    if isinstance(sample, dict):
+        return sample.get(key, (sample.get("metainfo") or {}).get(key))
+    return sample.metainfo.get(key) if hasattr(sample, "metainfo") else None
+
+
+def check_pair_sizes(sample: Any) -> None:
+    """Raise ``ImageSizeError`` if the loaded input and target (``ori_img_shape`` /
+    ``ori_gt_shape``, set by ``LoadImageFromFile``) differ, naming both files."""
+    img_shape, gt_shape = _meta(sample, "ori_img_shape"), _meta(sample, "ori_gt_shape")
+    if img_shape is None or gt_shape is None or tuple(img_shape) == tuple(gt_shape):
+        return
+    from restorekit.datasets.errors import ImageSizeError
+
+    raise ImageSizeError(
+        f"Test pair sizes differ: input '{_meta(sample, 'img_path')}' is "
+        f"{img_shape[0]}x{img_shape[1]} but target '{_meta(sample, 'gt_path')}' is "
+        f"{gt_shape[0]}x{gt_shape[1]} (HxW); metrics would compare against a padded or "
+        f"cropped target. Fix or remove the pair.")
+
+
 class SampleWiseMetric(BaseMetric):
     """One value per (prediction, target) pair; the reported value is the mean over images.
 
@@ -61,8 +82,14 @@ class SampleWiseMetric(BaseMetric):
         raise NotImplementedError
 
     def process(self, data_batch: Any, data_samples: Sequence[Any]) -> None:
-        """Store one value per data sample (dicts from the Evaluator, or DataSample)."""
+        """Store one value per data sample (dicts from the Evaluator, or DataSample).
+
+        Raises:
+            ImageSizeError: the input and target files of a pair have different sizes (the
+                model's output would be scored against a padded or cropped target).
+        """
         for sample in data_samples:
+            check_pair_sizes(sample)
             pred = get_sample_image(sample, self.pred_key)
             gt = get_sample_image(sample, self.gt_key)
             self.results.append(self.compute_one(pred, gt))
