@@ -34,6 +34,7 @@ import copy
 import torch
 from torch import nn
 
+from restorekit.models.outputs import final_output
 from restorekit.models.padding import PadPolicy, get_pad_policy
 
 from .norm_rewrite import rewrite_batch_stats_norms, uses_batch_stats
@@ -126,7 +127,7 @@ class FastGenerator(nn.Module):
                 y = net(x)
         else:
             y = net(x)
-        return y.float().contiguous()
+        return final_output(y).float().contiguous()
 
 
 def prepare_fast_generator(model: nn.Module, precision: str = "fp32",

@@ -27,6 +27,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from restorekit.models.outputs import final_output
 from restorekit.models.padding import PadPolicy, get_pad_policy, padded_size
 
 from .norm_rewrite import rewrite_batch_stats_norms
@@ -47,7 +48,7 @@ class ExportableGenerator(nn.Module):
             p.requires_grad_(False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.generator(x)
+        return final_output(self.generator(x))  # the full-size output of a multi-scale net
 
 
 def _dynamic_shapes(divisor: int, dynamo: bool):

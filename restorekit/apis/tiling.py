@@ -30,6 +30,7 @@ from collections.abc import Callable
 
 import torch
 
+from restorekit.models.outputs import final_output
 from restorekit.models.padding import PadPolicy, pad_to_policy
 
 Network = Callable[[torch.Tensor], torch.Tensor]
@@ -50,7 +51,7 @@ def run_padded(network: Network, x: torch.Tensor, policy: PadPolicy | int, mode:
     xp = pad_to_policy(x, as_policy(policy, mode))
     if device is not None:
         xp = xp.to(device)
-    return network(xp)[..., :h, :w].float().cpu()
+    return final_output(network(xp))[..., :h, :w].float().cpu()
 
 
 def tile_origins(size: int, tile: int, overlap: int, divisor: int) -> list[int]:
@@ -128,7 +129,7 @@ def run_tiled(network: Network, x: torch.Tensor, policy: PadPolicy | int, tile: 
             patch = xp[..., y0:y0 + tile_h, x0:x0 + tile_w]
             if device is not None:
                 patch = patch.to(device)
-            res = network(patch).float().cpu()
+            res = final_output(network(patch)).float().cpu()
             if out is None:
                 out = torch.zeros((1, res.shape[1], hp, wp), dtype=torch.float32)
             out[..., y0:y0 + tile_h, x0:x0 + tile_w] += res * (wy[:, None] * wx[None, :])

@@ -42,13 +42,22 @@ CASES = [
     ("FPNGenerator", dict(_FPN, norm="batch", inference_norm="batch_stats"), (45, 70), True),
     ("FPNGenerator", dict(_FPN, backbone="inception_resnet_v2", norm="instance",
                           inference_norm="batch_stats"), (97, 130), True),
+    ("NAFNet", dict(type="NAFNet", width=8, enc_blk_nums=(1, 1), middle_blk_num=1,
+                    dec_blk_nums=(1, 1)), (19, 26), False),
+    ("MIMOUNet", dict(type="MIMOUNet", base_channels=8, num_blocks=1), (19, 26), False),
+    ("MIMOUNetPlus", dict(type="MIMOUNetPlus", base_channels=8, num_blocks=1), (19, 26), False),
+    ("KernelBlurGenerator", dict(type="KernelBlurGenerator", kernel_size=5, mid_channels=8,
+                                 num_layers=2, noise_channels=0), (19, 26), False),
 ]
+#: registered networks that are not image-to-image restorers: KernelWizard maps a (sharp,
+#: blurred) pair to a kernel code and back (Blur2Blur's frozen kernel encoder)
+NOT_IMAGE_TO_IMAGE = {"KernelWizard"}
 
 
 def registered_generators() -> set[str]:
     importlib.import_module("restorekit.models.generators")
     return {name for name, cls in MODELS.module_dict.items()
-            if cls.__module__.startswith("restorekit.models.generators")}
+            if cls.__module__.startswith("restorekit.models.generators")} - NOT_IMAGE_TO_IMAGE
 
 
 def _randomise(net: nn.Module) -> None:
