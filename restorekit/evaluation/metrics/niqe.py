@@ -1,0 +1,64 @@
+"""No-reference NIQE for real blurry photos without ground truth: the registered :class:`NIQE`.
+
+Computed on the prediction only (:func:`restorekit.evaluation.functional.niqe.niqe_luma`,
+pristine model shipped in the package): BT.601 MATLAB luma on the [0, 255] scale, rounded
+(as BasicSR's ``calculate_niqe``, which matches the official MATLAB code), 96 x 96 blocks.
+Lower is better.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from mmengine.evaluator import BaseMetric
+
+from restorekit.registry import METRICS
+
+from ..functional.niqe import niqe_luma
+from .psnr import ImageLike, to_eval_array
+from .sample_wise_metric import get_sample_image
+
+
+def niqe(img: ImageLike, crop_border: int = 0, data_range: float = 1.0) -> float:
+    """NIQE of one RGB image (tensor (3, H, W) or array (H, W, 3), white at ``data_range``).
+
+    The luma is rounded to integers first (BasicSR / MATLAB on uint8 images); needs at least
+    2 textured 96 x 96 blocks after ``crop_border``.
+    """
+    y = to_eval_array(img, crop_border, data_range=data_range)
+    if y.shape[2] == 3:
+        y = to_eval_array(img, crop_border, "Y", data_range=data_range)
+    return niqe_luma(np.round(y[..., 0]))
+
+
+@METRICS.register_module()
+class NIQE(BaseMetric):
+    """Mean NIQE of the predictions (no ground truth needed). Output key: ``'NIQE'``.
+
+    Args:
+        crop_border: pixels removed from each side before measuring.
+        pred_key: data-sample field with the float32 (3, H, W) RGB [0, 1] prediction.
+        collect_device / prefix: as :class:`mmengine.evaluator.BaseMetric`.
+    """
+
+    default_prefix: str | None = ""
+
+    def __init__(self, crop_border: int = 0, pred_key: str = "pred_img",
+                 collect_device: str = "cpu", prefix: str | None = None) -> None:
+        super().__init__(collect_device=collect_device, prefix=prefix)
+        self.crop_border = crop_border
+        self.pred_key = pred_key
+
+    def process(self, data_batch: Any, data_samples: Sequence[Any]) -> None:
+        """Store one NIQE value per data sample."""
+        for sample in data_samples:
+            self.results.append(niqe(get_sample_image(sample, self.pred_key), self.crop_border))
+
+    def compute_metrics(self, results: list) -> dict[str, float]:
+        """Mean over images."""
+        return {"NIQE": float(np.mean(np.asarray(results, dtype=np.float64)))}
+
+
+__all__ = ["NIQE", "niqe"]
