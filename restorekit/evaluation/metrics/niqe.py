@@ -21,15 +21,18 @@ from .psnr import ImageLike, to_eval_array
 from .sample_wise_metric import get_sample_image
 
 
-def niqe(img: ImageLike, crop_border: int = 0, data_range: float = 1.0) -> float:
-    """NIQE of one RGB image (tensor (3, H, W) or array (H, W, 3), white at ``data_range``).
+def niqe(img: ImageLike, crop_border: int = 0, quantize: bool = True,
+         data_range: float = 1.0) -> float:
+    """NIQE of one image (tensor (C, H, W) or array (H, W, C), C = 3 or 1, white at
+    ``data_range``); lower is better.
 
-    The luma is rounded to integers first (BasicSR / MATLAB on uint8 images); needs at least
-    2 textured 96 x 96 blocks after ``crop_border``.
+    With ``quantize`` (default) the image is rounded to uint8 levels first (BasicSR's
+    ``tensor2img``; MATLAB reads 8-bit files); the luma is always rounded to integers (BasicSR
+    / MATLAB). Needs at least 2 textured 96 x 96 blocks after ``crop_border``.
     """
-    y = to_eval_array(img, crop_border, data_range=data_range)
+    y = to_eval_array(img, crop_border, quantize=quantize, data_range=data_range)
     if y.shape[2] == 3:
-        y = to_eval_array(img, crop_border, "Y", data_range=data_range)
+        y = to_eval_array(img, crop_border, "Y", quantize=quantize, data_range=data_range)
     return niqe_luma(np.round(y[..., 0]))
 
 
@@ -39,22 +42,25 @@ class NIQE(BaseMetric):
 
     Args:
         crop_border: pixels removed from each side before measuring.
+        quantize: round to uint8 levels first (default True, as BasicSR / MATLAB).
         pred_key: data-sample field with the float32 (3, H, W) RGB [0, 1] prediction.
         collect_device / prefix: as :class:`mmengine.evaluator.BaseMetric`.
     """
 
     default_prefix: str | None = ""
 
-    def __init__(self, crop_border: int = 0, pred_key: str = "pred_img",
+    def __init__(self, crop_border: int = 0, quantize: bool = True, pred_key: str = "pred_img",
                  collect_device: str = "cpu", prefix: str | None = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.crop_border = crop_border
+        self.quantize = quantize
         self.pred_key = pred_key
 
     def process(self, data_batch: Any, data_samples: Sequence[Any]) -> None:
         """Store one NIQE value per data sample."""
         for sample in data_samples:
-            self.results.append(niqe(get_sample_image(sample, self.pred_key), self.crop_border))
+            img = get_sample_image(sample, self.pred_key)
+            self.results.append(niqe(img, self.crop_border, self.quantize))
 
     def compute_metrics(self, results: list) -> dict[str, float]:
         """Mean over images."""
