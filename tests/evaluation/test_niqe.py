@@ -10,6 +10,7 @@ from skimage import data
 
 from restorekit.evaluation.functional.niqe import (
     PRISTINE_PARAMS_FILE,
+    aggd_fit,
     imresize_half,
     niqe_luma,
     pristine_params,
@@ -62,6 +63,12 @@ def test_blur_and_noise_raise_niqe(photo) -> None:
     noisy = np.clip(photo + rng.normal(0, 15, photo.shape), 0, 255).astype(np.uint8)
     assert clean < blur1 < blur2
     assert clean + 2 < niqe(noisy, data_range=255)
+
+
+def test_one_sided_block_takes_matlab_first_grid_shape() -> None:
+    # MATLAB's min() over an all-NaN vector returns index 1 -> alpha = gam(1) = 0.2
+    alpha, left, right = aggd_fit(np.abs(np.random.default_rng(0).normal(size=500)) + 0.1)
+    assert alpha == pytest.approx(0.2) and np.isnan(left) and np.isfinite(right)
 
 
 def test_too_small_or_flat_images_raise() -> None:
