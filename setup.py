@@ -16,6 +16,7 @@ setup(
     license="Apache-2.0",
     python_requires=">=3.9",
     packages=find_packages(include=["restorekit", "restorekit.*"]),
+    package_data={"restorekit.evaluation.functional": ["niqe_pris_params.npz"]},
     install_requires=[
         "torch>=2.1",
         "torchvision>=0.16",
@@ -33,6 +34,7 @@ setup(
         "tests": ["pytest>=7", "pytest-xdist", "ruff>=0.4"],
         "onnx": ["onnx", "onnxruntime"],
         "plot": ["matplotlib"],
+        "lmdb": ["lmdb"],
     },
     classifiers=[
         "Programming Language :: Python :: 3",

@@ -30,13 +30,13 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from scipy.special import gamma
 
 PRISTINE_PARAMS_FILE = Path(__file__).with_name("niqe_pris_params.npz")
 BLOCK = 96
 _SHIFTS = ((0, 1), (1, 0), (1, 1), (1, -1))
+_gamma = np.vectorize(math.gamma, otypes=[np.float64])
 _ALPHAS = np.arange(0.2, 10.001, 0.001)
-_R_ALPHAS = gamma(2 / _ALPHAS) ** 2 / (gamma(1 / _ALPHAS) * gamma(3 / _ALPHAS))
+_R_ALPHAS = _gamma(2 / _ALPHAS) ** 2 / (_gamma(1 / _ALPHAS) * _gamma(3 / _ALPHAS))
 
 
 @functools.lru_cache(maxsize=1)
@@ -110,7 +110,7 @@ def aggd_fit(x: np.ndarray) -> tuple[float, float, float]:
         alpha = float(_ALPHAS[np.argmin((_R_ALPHAS - r_norm) ** 2)])
     else:
         alpha = float(_ALPHAS[0])
-    factor = math.sqrt(gamma(1 / alpha) / gamma(3 / alpha))
+    factor = math.sqrt(_gamma(1 / alpha) / _gamma(3 / alpha))
     return alpha, left * factor, right * factor
 
 
@@ -120,7 +120,7 @@ def block_features(block: np.ndarray) -> list[float]:
     feats = [alpha, (bl + br) / 2]
     for shift in _SHIFTS:
         alpha, bl, br = aggd_fit(block * np.roll(block, shift, axis=(0, 1)))
-        mean = (br - bl) * gamma(2 / alpha) / gamma(1 / alpha)
+        mean = (br - bl) * _gamma(2 / alpha) / _gamma(1 / alpha)
         feats += [alpha, mean, bl, br]
     return feats
 
