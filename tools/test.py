@@ -2,6 +2,7 @@
 
     python tools/test.py CONFIG CHECKPOINT [--out metrics.json] [--save-images DIR]
                          [--work-dir DIR] [--cfg-options key=value ...] [--launcher ...]
+                         [--protocol basicsr|matlab|realblur|niqe]
 
 Multi-GPU: tools/dist_test.sh CONFIG CHECKPOINT N.
 """
@@ -17,6 +18,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 from restorekit.engine.safe_checkpoint import allow_mmengine_checkpoint_globals
+from restorekit.evaluation.protocols import PROTOCOLS
 from restorekit.utils.dist import init_cpu_process_group_if_needed
 from restorekit.utils.runner_setup import default_work_dir, select_dist_backend
 
@@ -30,6 +32,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--work-dir", help="where logs go")
     parser.add_argument("--cfg-options", nargs="+", action=DictAction, help="key=value overrides")
     parser.add_argument("--launcher", choices=["none", "pytorch", "slurm"], default="none")
+    parser.add_argument("--protocol", choices=sorted(PROTOCOLS),
+                        help="replace test_evaluator by a named protocol (docs/metrics.md)")
     parser.add_argument("--local-rank", "--local_rank", type=int, default=0)
     args = parser.parse_args(argv)
     os.environ.setdefault("LOCAL_RANK", str(args.local_rank))
@@ -48,6 +52,8 @@ def build_config(args: argparse.Namespace) -> Config:
     cfg.load_from = args.checkpoint
     cfg.resume = False
     select_dist_backend(cfg)
+    if args.protocol:
+        cfg.test_evaluator = dict(type="ProtocolEvaluator", protocol=args.protocol, metrics=[])
     if args.save_images:
         cfg.setdefault("custom_hooks", [])
         cfg.custom_hooks.append(dict(type="SaveRestoredImagesHook", out_dir=args.save_images))

@@ -3,7 +3,12 @@
 A protocol is a list of metric configs (:data:`PROTOCOLS`). Use it in a config without
 imports through the registered :class:`ProtocolEvaluator`::
 
-    val_evaluator = dict(type='ProtocolEvaluator', protocol='matlab', prefix='GoPro')
+    val_evaluator = dict(type='ProtocolEvaluator', protocol='matlab', metrics=[],
+                         prefix='GoPro')
+
+(``metrics`` lists extra metrics, e.g. ``[dict(type='LPIPS')]``; it must be present, even
+empty: mmengine's ``Runner.build_evaluator`` builds a dict without a ``metrics`` key as a
+single *metric*, not as an evaluator.)
 
 or from Python / new-style configs as
 ``dict(type='Evaluator', metrics=protocol_metrics('matlab'))``, or on the command line with
@@ -22,9 +27,9 @@ See ``docs/metrics.md`` for the definitions.
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import torch
 from mmengine.evaluator import Evaluator
 
@@ -73,14 +78,23 @@ class ProtocolEvaluator(Evaluator):
 
     Args:
         protocol: one of :data:`PROTOCOLS`.
-        prefix: optional prefix of every logged key, e.g. ``'GoPro'``.
-        **overrides: extra keys for every metric.
+        metrics: extra metric configs evaluated as well (write ``metrics=[]`` in a config
+            even without extras: the Runner needs the key to treat the dict as an evaluator).
+        prefix: optional prefix of every logged key (protocol and extra metrics), e.g.
+            ``'GoPro'``.
+        **overrides: extra keys for every protocol metric.
     """
 
-    def __init__(self, protocol: str, prefix: str | None = None, **overrides: Any) -> None:
+    def __init__(self, protocol: str, metrics: Sequence[dict] = (), prefix: str | None = None,
+                 **overrides: Any) -> None:
         self.protocol = protocol
-        super().__init__([METRICS.build(m) for m in protocol_metrics(protocol, prefix,
-                                                                     **overrides)])
+        configs = protocol_metrics(protocol, prefix, **overrides)
+        for extra in metrics:
+            extra = dict(extra)
+            if prefix is not None:
+                extra.setdefault("prefix", prefix)
+            configs.append(extra)
+        super().__init__([METRICS.build(m) for m in configs])
 
 
 class ProtocolScorer:
@@ -113,16 +127,10 @@ class ProtocolScorer:
                 for col in ("psnr", "ssim", "niqe")}
 
 
-def to_tensor_image(img: np.ndarray) -> torch.Tensor:
-    """uint8 (H, W, 3) RGB -> float32 (3, H, W) in [0, 1]."""
-    return torch.from_numpy(np.ascontiguousarray(img)).permute(2, 0, 1).float() / 255.0
-
-
 __all__ = [
     "HEADLINE_KEYS",
     "PROTOCOLS",
     "ProtocolEvaluator",
     "ProtocolScorer",
     "protocol_metrics",
-    "to_tensor_image",
 ]
