@@ -16,6 +16,7 @@ setup(
     license="Apache-2.0",
     python_requires=">=3.9",
     packages=find_packages(include=["restorekit", "restorekit.*"]),
+    package_data={"restorekit.evaluation.functional": ["niqe_pris_params.npz"]},
     install_requires=[
         # 2.4: torch.serialization.add_safe_globals, which checkpoint loading with
         # weights_only=True and mmengine's HistoryBuffer needs (docs/reliability.md)
@@ -37,6 +38,7 @@ setup(
         "wandb": ["wandb"],
         "onnx": ["onnx", "onnxruntime"],
         "plot": ["matplotlib"],
+        "lmdb": ["lmdb"],
     },
     classifiers=[
         "Programming Language :: Python :: 3",

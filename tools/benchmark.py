@@ -3,6 +3,7 @@
     python tools/benchmark.py --models CFG[:CKPT] [CFG[:CKPT] ...] [--data-root DIR]
         [--max-images N] [--repeats 3] [--warmup 1] [--device cpu] [--fast fp32|bf16]
         [--tile T] [--threads N] [--out-dir work_dirs/benchmark] [--lpips-net alex]
+        [--protocol basicsr|matlab|realblur|niqe]
 
 A model without ``:CKPT`` runs with random weights (``weights`` column ``random``: its quality
 columns are meaningless; use it for speed). All models are loaded first; latency passes are
@@ -39,10 +40,12 @@ from restorekit.apis.benchmarking import (
 )
 from restorekit.apis.model_loading import load_config
 from restorekit.evaluation.metrics import build_lpips_model, lpips_unavailable_reason, psnr, ssim
+from restorekit.evaluation.protocols import PROTOCOLS, ProtocolScorer
 from restorekit.utils.cli import run_tool
 
 COLUMNS = ["method", "weights", "params_M", "gflops_720p", "latency_s", "latency_s_per_MP",
-           "peak_rss_MiB", "inference_mem_MiB", "psnr", "ssim", "lpips", "device"]
+           "peak_rss_MiB", "inference_mem_MiB", "psnr", "ssim", "lpips", "niqe", "device"]
+SCORES = ("psnr", "ssim", "lpips", "niqe")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -63,6 +66,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--lpips-net", default="alex", choices=["alex", "vgg", "squeeze"])
     p.add_argument("--out-dir", default="work_dirs/benchmark")
     p.add_argument("--debug", action="store_true", help="full tracebacks for errors")
+    p.add_argument("--protocol", choices=sorted(PROTOCOLS), default=None,
+                   help="psnr/ssim (or niqe) columns by a named protocol (docs/metrics.md)")
     return p.parse_args(argv)
 
 
@@ -85,15 +90,18 @@ def _fmt(value) -> str:
 class Metrics:
     """PSNR / SSIM (RGB, no crop, mmagic conventions) and LPIPS when its weights exist."""
 
-    def __init__(self, net: str) -> None:
+    def __init__(self, net: str, protocol: str | None = None) -> None:
+        self.scorer = ProtocolScorer(protocol) if protocol else None
         self.lpips_reason = lpips_unavailable_reason(net)
         self.net = net
         self._lpips = None
 
     def __call__(self, pred: torch.Tensor, gt: torch.Tensor) -> dict[str, float | None]:
         """pred, gt: float (3, H, W) in [0, 1]."""
-        out: dict[str, float | None] = {"psnr": psnr(pred, gt), "ssim": ssim(pred, gt),
-                                        "lpips": None}
+        out: dict[str, float | None] = (
+            self.scorer.headline(self.scorer(pred, gt)) if self.scorer else
+            {"psnr": psnr(pred, gt), "ssim": ssim(pred, gt), "niqe": None})
+        out["lpips"] = None
         if self.lpips_reason is None:
             if self._lpips is None:
                 self._lpips = build_lpips_model(self.net)
@@ -132,7 +140,7 @@ def prepare_model(spec: str, pairs, args, metrics: Metrics, bar: tqdm) -> dict:
         "device": args.device + (f" ({args.fast})" if args.fast else "")
                   + (f" tile {args.tile}" if args.tile else ""),
     }
-    for key in ("psnr", "ssim", "lpips"):
+    for key in SCORES:
         vals = [s[key] for s in scores if s[key] is not None]
         row[key] = sum(vals) / len(vals) if vals else None
     return {"row": row, "run": run, "times": [], "per_mp": []}
@@ -162,7 +170,7 @@ def baseline_row(pairs, metrics: Metrics) -> dict:
     row = {c: None for c in COLUMNS}
     row.update(method="blurry input (no restoration)", weights="-", params_M=0.0,
                gflops_720p=0.0, device="-")
-    for key in ("psnr", "ssim", "lpips"):
+    for key in SCORES:
         vals = [s[key] for s in scores if s[key] is not None]
         row[key] = sum(vals) / len(vals) if vals else None
     return row
@@ -236,7 +244,7 @@ def _main(argv: list[str]) -> int:
     pairs = (load_folder_pairs(args.data_root, args.max_images) if args.data_root
              else load_config_pairs(load_config(first_cfg), args.max_images))
     check_pair_sizes(pairs)
-    metrics = Metrics(args.lpips_net)
+    metrics = Metrics(args.lpips_net, args.protocol)
     rows = [baseline_row(pairs, metrics)]
     total = len(args.models) * len(pairs) * (args.repeats + 1)
     with tqdm(total=total, desc="benchmark", unit="img") as bar:
@@ -257,7 +265,8 @@ def _main(argv: list[str]) -> int:
                         "models); inference_mem_MiB = that peak minus the RSS just before",
         "lpips": (f"LPIPS({args.lpips_net})" if metrics.lpips_reason is None
                   else f"n/a: {metrics.lpips_reason}"),
-        "metrics": "PSNR/SSIM on RGB, no border crop, float output (not rounded)",
+        "metrics": (f"protocol {args.protocol!r}: {PROTOCOLS[args.protocol]}" if args.protocol
+                    else "PSNR/SSIM on RGB, no border crop, float output (not rounded)"),
     }
     paths = write_outputs(rows, meta, args.out_dir)
     print(Path(paths["md"]).read_text())

@@ -3,6 +3,7 @@
     python tools/test.py CONFIG CHECKPOINT [--out metrics.json] [--save-images DIR]
                          [--work-dir DIR] [--cfg-options key=value ...] [--launcher ...]
                          [--debug]
+                         [--protocol basicsr|matlab|realblur|niqe]
 
 Multi-GPU: tools/dist_test.sh CONFIG CHECKPOINT N.
 
@@ -21,6 +22,7 @@ import os
 
 from mmengine.config import Config
 
+from restorekit.evaluation.protocols import PROTOCOLS
 from restorekit.utils.cli import CfgOptionsAction, load_config_checked, run_tool
 
 
@@ -34,6 +36,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--cfg-options", nargs="+", action=CfgOptionsAction,
                         help="key=value overrides")
     parser.add_argument("--launcher", choices=["none", "pytorch", "slurm"], default="none")
+    parser.add_argument("--protocol", choices=sorted(PROTOCOLS),
+                        help="replace test_evaluator by a named protocol (docs/metrics.md)")
     parser.add_argument("--local-rank", "--local_rank", type=int, default=0)
     parser.add_argument("--debug", action="store_true",
                         help="show full tracebacks instead of one-line errors")
@@ -60,6 +64,8 @@ def build_config(args: argparse.Namespace) -> Config:
     cfg.resume = False
     select_dist_backend(cfg)
     set_dist_timeout(cfg)
+    if args.protocol:
+        cfg.test_evaluator = dict(type="ProtocolEvaluator", protocol=args.protocol, metrics=[])
     if args.save_images:
         cfg.setdefault("custom_hooks", [])
         cfg.custom_hooks.append(dict(type="SaveRestoredImagesHook", out_dir=args.save_images))

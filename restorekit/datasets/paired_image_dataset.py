@@ -17,6 +17,7 @@ from mmengine.dataset import BaseDataset
 from restorekit.registry import DATASETS, TRANSFORMS
 
 from .errors import DatasetLayoutError, list_some
+from .file_backends import backend_name, join_root, lmdb_keys
 from .file_utils import IMG_EXTENSIONS, check_files_exist, read_list_file, require_dir, scan_images
 
 LAYOUTS = ("gopro", "folders", "list")
@@ -83,6 +84,15 @@ class PairedImageDataset(BaseDataset):
     Each data info is ``dict(img_path=str, gt_path=str, key=str)`` (plus ``sample_idx``); the
     pipeline (e.g. ``LoadImageFromFile`` for ``img`` and ``gt``) turns it into images.
 
+    Storage (``backend_args``, :mod:`restorekit.datasets.file_backends`): ``None`` reads local
+    files. ``dict(backend='lmdb')`` needs ``layout='folders'``: ``input_dir`` / ``target_dir``
+    are LMDB databases (default ``input.lmdb`` / ``target.lmdb``, else ``blur.lmdb`` /
+    ``sharp.lmdb``, as ``tools/pack_lmdb.py`` writes), paired by the keys of their
+    ``meta_info.txt``; ``img_path`` / ``gt_path`` are then keys and the data info gains
+    ``img_backend_args`` / ``gt_backend_args`` with each ``db_path``. Other mmengine backends
+    (``'http'``, ``'petrel'``, ...) need ``layout='list'``: listed paths are joined with
+    ``data_root`` as strings and read through the backend (no existence check up front).
+
     Args:
         data_root: root folder; relative folders and ``ann_file`` are joined with it.
         layout: ``'gopro'``, ``'folders'`` or ``'list'`` (``None``: inferred, see above).
@@ -92,6 +102,7 @@ class PairedImageDataset(BaseDataset):
         input_dir / target_dir: folder names for ``layout='folders'``.
         ann_file: list file for ``layout='list'``.
         ann_columns: which column of the list holds ``'img'`` (blurred) and ``'gt'`` (sharp).
+        backend_args: storage, see above (``None``: local files).
         pipeline, serialize_data, test_mode, lazy_init, metainfo, **kwargs: as in
             :class:`mmengine.dataset.BaseDataset`.
 
@@ -112,6 +123,7 @@ class PairedImageDataset(BaseDataset):
         ann_file: str = "",
         ann_columns: Sequence[str] = ("img", "gt"),
         data_prefix: dict | None = None,
+        backend_args: dict | None = None,
         pipeline: Sequence[dict | Callable] = (),
         serialize_data: bool = True,
         test_mode: bool = False,
@@ -128,6 +140,15 @@ class PairedImageDataset(BaseDataset):
             raise DatasetLayoutError(
                 f"ann_columns must be ('img', 'gt') or ('gt', 'img'), got {tuple(ann_columns)}."
             )
+        self.backend = backend_name(backend_args)
+        needed = {"local": None, "lmdb": "folders"}.get(self.backend, "list")
+        if needed and layout != needed:
+            raise DatasetLayoutError(
+                f"backend {self.backend!r} needs layout={needed!r}, got layout={layout!r}"
+                + (" (pack GoPro / list sets with tools/pack_lmdb.py: it writes "
+                   "input.lmdb / target.lmdb)." if self.backend == "lmdb" else ".")
+            )
+        self.backend_args = dict(backend_args) if backend_args else None
         if data_prefix and {"img", "gt"} <= set(data_prefix):  # mmagic-style alias
             input_dir = input_dir or data_prefix["img"]
             target_dir = target_dir or data_prefix["gt"]
@@ -161,7 +182,15 @@ class PairedImageDataset(BaseDataset):
             pairs = self._load_folders()
         else:
             pairs = self._load_list()
-        return [dict(img_path=i, gt_path=g, key=k) for k, i, g in pairs]
+        infos = [dict(img_path=i, gt_path=g, key=k) for k, i, g in pairs]
+        if self.backend == "lmdb":
+            for info in infos:
+                info["img_backend_args"] = dict(self.backend_args, db_path=self._lmdb_in)
+                info["gt_backend_args"] = dict(self.backend_args, db_path=self._lmdb_tg)
+        elif self.backend != "local":
+            for info in infos:
+                info["img_backend_args"] = info["gt_backend_args"] = self.backend_args
+        return infos
 
     def _load_gopro(self) -> list[tuple[str, str, str]]:
         root = require_dir(
@@ -205,6 +234,8 @@ class PairedImageDataset(BaseDataset):
             candidates = [(self.input_dir, self.target_dir)]
         else:
             candidates = list(_DEFAULT_FOLDER_PAIRS)
+            if self.backend == "lmdb":
+                candidates = [(f"{i}.lmdb", f"{t}.lmdb") for i, t in candidates]
         for inp, tgt in candidates:
             if self._root(inp).is_dir() and self._root(tgt).is_dir():
                 break
@@ -215,6 +246,11 @@ class PairedImageDataset(BaseDataset):
                 f"`target_dir` to the blurred and sharp folders."
             )
         in_dir, tg_dir = self._root(inp), self._root(tgt)
+        if self.backend == "lmdb":
+            self._lmdb_in, self._lmdb_tg = str(in_dir), str(tg_dir)
+            inputs = {k: k for k in lmdb_keys(in_dir, "Input")}
+            targets = {k: k for k in lmdb_keys(tg_dir, "Target")}
+            return pair_by_name(inputs, targets, f"LMDB '{in_dir}'", f"LMDB '{tg_dir}'")
         return pair_by_name(scan_images(in_dir), scan_images(tg_dir), f"'{in_dir}'", f"'{tg_dir}'")
 
     def _load_list(self) -> list[tuple[str, str, str]]:
@@ -224,11 +260,16 @@ class PairedImageDataset(BaseDataset):
         for _, fields in rows:
             img_rel, gt_rel = fields[img_col], fields[1 - img_col]
             key = Path(img_rel).with_suffix("").as_posix()
-            pairs.append((key, str(self._root(img_rel)), str(self._root(gt_rel))))
+            if self.backend == "local":
+                pairs.append((key, str(self._root(img_rel)), str(self._root(gt_rel))))
+            else:
+                pairs.append((key, join_root(self.data_root, img_rel),
+                              join_root(self.data_root, gt_rel)))
         first = rows[0][1]
         self._check_column_order(rows[0][0], first[img_col], first[1 - img_col])
-        source = f"list file '{self.ann_file}'"
-        check_files_exist([p for _, i, g in pairs for p in (i, g)], source)
+        if self.backend == "local":
+            source = f"list file '{self.ann_file}'"
+            check_files_exist([p for _, i, g in pairs for p in (i, g)], source)
         return pairs
 
     def _check_column_order(self, line: int, img_rel: str, gt_rel: str) -> None:

@@ -19,6 +19,7 @@ from mmengine.dataset import BaseDataset, force_full_init
 from restorekit.registry import DATASETS
 
 from .errors import DatasetLayoutError
+from .file_backends import backend_name, join_root, lmdb_keys
 from .file_utils import IMG_EXTENSIONS, check_files_exist, read_list_file, require_dir, scan_images
 from .paired_image_dataset import build_pipeline
 
@@ -46,11 +47,18 @@ class UnpairedImageDataset(BaseDataset):
     Data info: ``<name>_path`` for every domain, ``key`` (relative name of the index-domain
     image without extension) and ``sample_idx``.
 
+    Storage (``backend_args``, :mod:`restorekit.datasets.file_backends`): ``None`` reads local
+    files. With ``dict(backend='lmdb')`` every domain is ``dict(dir='<name>.lmdb')``, an LMDB
+    database whose ``meta_info.txt`` lists its keys (``tools/pack_lmdb.py unpaired``); the
+    paths are keys and ``<name>_backend_args`` carries the ``db_path``. Other mmengine
+    backends need ``ann_file`` domains (paths joined with ``data_root`` as strings).
+
     Args:
         domains: ``{result_key: dict(dir=...) | dict(ann_file=...) | str}``, in order.
         data_root: joined with relative folders, list files and listed paths.
         index_domain: the domain that is indexed (``None``: the first).
         seed: non-negative int seeding the partner draw.
+        backend_args: storage, see above (``None``: local files).
         pipeline, serialize_data, test_mode, lazy_init, metainfo, **kwargs: as in
             :class:`mmengine.dataset.BaseDataset`.
 
@@ -65,6 +73,7 @@ class UnpairedImageDataset(BaseDataset):
         data_root: str = "",
         index_domain: str | None = None,
         seed: int = 0,
+        backend_args: dict | None = None,
         pipeline: Sequence[dict | Callable] = (),
         serialize_data: bool = True,
         test_mode: bool = False,
@@ -84,6 +93,16 @@ class UnpairedImageDataset(BaseDataset):
             )
         if not isinstance(seed, (int, np.integer)) or seed < 0:
             raise DatasetLayoutError(f"`seed` must be a non-negative int, got {seed!r}.")
+        self.backend = backend_name(backend_args)
+        self.backend_args = dict(backend_args) if backend_args else None
+        self.domain_backend_args: dict[str, dict | None] = {}
+        for name, src in self.domains.items():
+            if self.backend == "lmdb" and "dir" not in src:
+                raise DatasetLayoutError(f"Domain {name!r}: backend 'lmdb' needs dir='<db>.lmdb'.")
+            if self.backend not in ("local", "lmdb") and "ann_file" not in src:
+                raise DatasetLayoutError(
+                    f"Domain {name!r}: backend {self.backend!r} needs ann_file=... (a list of "
+                    f"paths); folders can only be scanned locally or as LMDB.")
         self.index_domain = index_domain
         self.seed = int(seed)
         self.epoch = 0
@@ -116,10 +135,22 @@ class UnpairedImageDataset(BaseDataset):
         """``[(key, path)]``: a folder sorted by relative name, a list file in file order."""
         src = self.domains[name]
         root = Path(self.data_root or ".")
-        if "dir" in src:
+        self.domain_backend_args[name] = self.backend_args
+        if "dir" in src and self.backend == "lmdb":
+            db = str(root / src["dir"])
+            found = [(k, k) for k in lmdb_keys(db, f"Domain {name!r}")]
+            self.domain_backend_args[name] = dict(self.backend_args, db_path=db)
+            where = f"LMDB '{db}'"
+        elif "dir" in src:
             folder = require_dir(root / src["dir"], f"Domain {name!r}", "Fix `dir` or `data_root`.")
             found = list(scan_images(folder).items())
             where = f"folder '{folder}'"
+        elif self.backend != "local":
+            ann = root / src["ann_file"]
+            rows = read_list_file(ann, num_columns=1)
+            found = [(Path(f[0]).with_suffix("").as_posix(), join_root(self.data_root, f[0]))
+                     for _, f in rows]
+            where = f"list file '{ann}'"
         else:
             ann = root / src["ann_file"]
             rows = read_list_file(ann, num_columns=1)
@@ -142,6 +173,10 @@ class UnpairedImageDataset(BaseDataset):
             found = self._scan_domain(name)
             if name == self.index_domain:
                 data_list = [{f"{name}_path": p, "key": k} for k, p in found]
+                args = self.domain_backend_args.get(name)
+                if args is not None:
+                    for info in data_list:
+                        info[f"{name}_backend_args"] = args
             else:
                 self.partner_paths[name] = [p for _, p in found]
         self._perm_cache.clear()
@@ -178,6 +213,8 @@ class UnpairedImageDataset(BaseDataset):
         idx = info["sample_idx"]
         for domain, paths in self.partner_paths.items():
             info[f"{domain}_path"] = paths[self.partner_index(domain, idx)]
+            if self.domain_backend_args.get(domain) is not None:
+                info[f"{domain}_backend_args"] = self.domain_backend_args[domain]
         return info
 
 

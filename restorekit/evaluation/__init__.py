@@ -1,3 +1,3 @@
-"""Evaluation: metrics registered in METRICS."""
+"""Evaluation: metrics registered in METRICS, named protocols (ProtocolEvaluator)."""
 
-from . import functional, metrics  # noqa: F401
+from . import functional, metrics, protocols  # noqa: F401
