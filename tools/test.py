@@ -3,6 +3,9 @@
     python tools/test.py CONFIG CHECKPOINT [--out metrics.json] [--save-images DIR]
                          [--work-dir DIR] [--cfg-options key=value ...] [--launcher ...]
 
+CHECKPOINT ``none`` loads nothing: the model keeps the weights its config loads itself (the
+two-stage Blur2Blur model names one checkpoint per stage) or its initialisation.
+
 Multi-GPU: tools/dist_test.sh CONFIG CHECKPOINT N.
 """
 
@@ -24,7 +27,8 @@ from restorekit.utils.runner_setup import default_work_dir, select_dist_backend
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Test a restorekit model")
     parser.add_argument("config", help="config file path")
-    parser.add_argument("checkpoint", help="checkpoint file")
+    parser.add_argument("checkpoint", help="checkpoint file ('none': the weights the config "
+                        "loads itself, e.g. Blur2BlurDeblurrer's per-stage checkpoints)")
     parser.add_argument("--out", help="write the metrics as JSON to this file")
     parser.add_argument("--save-images", metavar="DIR", help="write restored images here")
     parser.add_argument("--work-dir", help="where logs go")
@@ -37,15 +41,16 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def build_config(args: argparse.Namespace) -> Config:
-    for path, what in ((args.config, "config"), (args.checkpoint, "checkpoint")):
-        if not os.path.isfile(path):
+    checkpoint = None if args.checkpoint.lower() == "none" else args.checkpoint
+    for path, what in ((args.config, "config"), (checkpoint, "checkpoint")):
+        if path is not None and not os.path.isfile(path):
             raise FileNotFoundError(f"{what} file {path!r} does not exist")
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     cfg.launcher = args.launcher
     cfg.work_dir = args.work_dir or cfg.get("work_dir") or default_work_dir(args.config)
-    cfg.load_from = args.checkpoint
+    cfg.load_from = checkpoint
     cfg.resume = False
     select_dist_backend(cfg)
     if args.save_images:

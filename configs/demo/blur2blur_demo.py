@@ -23,7 +23,7 @@ model = dict(
     perceptual_loss=dict(type="CharbonnierLoss", loss_weight=0.8),
     kernel_encoder=dict(type="KernelWizard", nf=8, front_blocks=1, back_blocks=2, kernel_dim=32,
                         extractor_blocks=1),
-    kernel_encoder_ckpt="work_dirs/demo_blur2blur/kernel_encoder/iter_150.pth",
+    kernel_encoder_ckpt="work_dirs/demo/blur2blur/kernel_encoder/iter_150.pth",
     train_cfg=dict(order="d_first"),
     data_preprocessor=dict(type="DeblurDataPreprocessor",
                            image_keys=("sharp", "known_blur", "known_sharp"), pad_size_divisor=4),

@@ -7,7 +7,7 @@
 #   python tools/test.py configs/demo/blur2blur_two_stage_demo.py none
 _base_ = ["../_base_/default_runtime.py", "../_base_/datasets/demo_realblur.py"]
 
-work = "work_dirs/demo_blur2blur"
+work = "work_dirs/demo/blur2blur"  # python tools/demo.py --methods blur2blur
 model = dict(
     type="Blur2BlurDeblurrer",
     translator=dict(type="MIMOUNet", base_channels=8, num_blocks=2),
