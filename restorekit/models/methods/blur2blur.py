@@ -70,8 +70,13 @@ def load_frozen_encoder(cfg: dict | nn.Module, checkpoint: str | None, owner: st
                 f"{owner}: kernel encoder checkpoint '{checkpoint}' not found. {BKSE_HINT} "
                 f"Or train one: tools/train.py configs/kernel_wizard_gopro.py (restorekit "
                 f"checkpoints are read too).")
-        load_submodule(encoder, checkpoint, ("", "generator.", "kernel_encoder."),
-                       what="kernel encoder")
+        try:
+            load_submodule(encoder, checkpoint, ("", "generator.", "kernel_encoder."),
+                           what="kernel encoder")
+        except RuntimeError as err:  # same keys, other shapes
+            raise ValueError(f"{owner}: kernel encoder checkpoint '{checkpoint}' does not fit "
+                             f"the configured kernel_encoder (check nf / kernel_dim / block "
+                             f"counts): {str(err).splitlines()[1].strip()}") from None
     encoder.eval().requires_grad_(False)
     return encoder
 

@@ -60,7 +60,11 @@ def load_stage(module: nn.Module, checkpoint: str | None, what: str, hint: str) 
     if not os.path.isfile(str(checkpoint)):
         raise FileNotFoundError(f"Blur2BlurDeblurrer: {what} checkpoint '{checkpoint}' not "
                                 f"found. {hint}")
-    load_submodule(module, checkpoint, ("generator.", ""), what=what)
+    try:
+        load_submodule(module, checkpoint, ("generator.", ""), what=what)
+    except RuntimeError as err:  # same keys, other shapes
+        raise ValueError(f"Blur2BlurDeblurrer: {what} checkpoint '{checkpoint}' does not fit the "
+                         f"configured {what}: {str(err).splitlines()[1].strip()}") from None
 
 
 @MODELS.register_module()
