@@ -120,6 +120,8 @@ class FastGenerator(nn.Module):
                 y = net(x)
         else:
             y = net(x)
+        if not isinstance(y, torch.Tensor):  # coarse-to-fine list (MIMO-UNet): full size last
+            y = y[-1]
         return y.float().contiguous()
 
 

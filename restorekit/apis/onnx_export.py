@@ -41,7 +41,13 @@ class ExportableGenerator(nn.Module):
             p.requires_grad_(False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.generator(x)
+        return full_size(self.generator(x))
+
+
+def full_size(output) -> torch.Tensor:
+    """A generator's full-resolution output: the tensor, or the last entry of a coarse-to-fine
+    list (MIMO-UNet returns ``[out_4, out_2, out_1]``)."""
+    return output if isinstance(output, torch.Tensor) else output[-1]
 
 
 def _dynamic_shapes(divisor: int, dynamo: bool):
@@ -152,7 +158,7 @@ def verify_onnx(model: nn.Module, path: str, shapes: list[tuple[int, int]],
         for h, w in shapes:
             x = torch.rand(1, 3, h, w, generator=rng)
             with torch.inference_mode():
-                ref = generator(x).float()
+                ref = full_size(generator(x)).float()
             got = session(x)
             diff = (ref - got).abs()
             results.append({"shape": (h, w), "max_abs_diff": float(diff.max()),

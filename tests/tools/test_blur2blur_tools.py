@@ -98,3 +98,20 @@ def test_deblur_benchmark_and_onnx_tools(tmp_path, two_stage, capsys):
     assert _tool("export_onnx").main([config, combined, "--out", str(tmp_path / "m.onnx"),
                                       "--exporter", "torchscript", "--shape", "24", "20"]) == 0
     assert "OK" in capsys.readouterr().out
+
+
+def test_a_mimo_restorer_exports_and_runs_fast_at_full_size(tmp_path, capsys):
+    """MIMO-UNet returns [out_4, out_2, out_1]: the fast path and the ONNX graph use out_1."""
+    from restorekit.apis import deblur, init_model
+
+    config = tmp_path / "mimo.py"
+    config.write_text(f"model = dict(type='Restorer', generator={TINY_MIMO}, "
+                      "pixel_loss=dict(type='L1Loss'))\n")
+    model = init_model(str(config))
+    image = np.random.default_rng(0).integers(0, 256, (18, 22, 3), np.uint8)
+    eager = deblur(model, image)
+    assert eager.shape == (18, 22, 3)
+    assert np.abs(deblur(model, image, fast=True).astype(int) - eager).max() <= 1
+    assert _tool("export_onnx").main([str(config), "none", "--out", str(tmp_path / "m.onnx"),
+                                      "--exporter", "torchscript", "--shape", "24", "20"]) == 0
+    assert "OK" in capsys.readouterr().out
