@@ -23,11 +23,11 @@ from pathlib import Path
 import torch
 from mmengine.config import DictAction
 
+from .blur2blur import report_lines as blur2blur_report
+from .blur2blur import run_blur2blur_demo
 from .configs import find_config
 from .data import build_demo_dataset
 from .grid import save_grid
-from .blur2blur import report_lines as blur2blur_report
-from .blur2blur import run_blur2blur_demo
 from .realistic_blur import run_realistic_blur_demo
 from .training import predict_split, scores, train_config
 

@@ -55,9 +55,11 @@ _base_ = [{str(ROOT / 'configs/_base_/default_runtime.py')!r}]
 model = dict(type='Blur2BlurDeblurrer', translator={TINY_MIMO}, deblurrer={TINY_MIMO},
              translator_ckpt={str(tmp_path / 'translator.pth')!r},
              deblurrer_ckpt={str(tmp_path / 'deblurrer.pth')!r})
-test_pipeline = [dict(type='LoadImageFromFile', key='img'), dict(type='LoadImageFromFile', key='gt'),
+test_pipeline = [dict(type='LoadImageFromFile', key='img'),
+                 dict(type='LoadImageFromFile', key='gt'),
                  dict(type='PackInputs', input_key='img', image_keys=('gt',))]
-test_dataloader = dict(batch_size=1, num_workers=0, sampler=dict(type='DefaultSampler', shuffle=False),
+test_dataloader = dict(batch_size=1, num_workers=0,
+                       sampler=dict(type='DefaultSampler', shuffle=False),
                        dataset=dict(type='PairedImageDataset', data_root={str(data)!r},
                                     layout='folders', input_dir='blur', target_dir='sharp',
                                     test_mode=True, pipeline=test_pipeline))
