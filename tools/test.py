@@ -5,6 +5,9 @@
                          [--debug]
                          [--protocol basicsr|matlab|realblur|niqe]
 
+CHECKPOINT ``none`` loads nothing: the model keeps the weights its config loads itself (the
+two-stage Blur2Blur model names one checkpoint per stage) or its initialisation.
+
 Multi-GPU: tools/dist_test.sh CONFIG CHECKPOINT N.
 
 The checkpoint is read with ``weights_only=True`` and loaded strictly: missing generator keys,
@@ -29,7 +32,8 @@ from restorekit.utils.cli import CfgOptionsAction, load_config_checked, run_tool
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Test a restorekit model")
     parser.add_argument("config", help="config file path")
-    parser.add_argument("checkpoint", help="checkpoint file")
+    parser.add_argument("checkpoint", help="checkpoint file ('none': the weights the config "
+                        "loads itself, e.g. Blur2BlurDeblurrer's per-stage checkpoints)")
     parser.add_argument("--out", help="write the metrics as JSON to this file")
     parser.add_argument("--save-images", metavar="DIR", help="write restored images here")
     parser.add_argument("--work-dir", help="where logs go")
@@ -53,10 +57,12 @@ def build_config(args: argparse.Namespace) -> Config:
         set_dist_timeout,
     )
 
-    if os.path.isdir(args.checkpoint):
-        raise IsADirectoryError(21, "The checkpoint path is a folder, not a file", args.checkpoint)
-    if not os.path.isfile(args.checkpoint):
-        raise FileNotFoundError(f"checkpoint file {args.checkpoint!r} does not exist")
+    if args.checkpoint.lower() != "none":
+        if os.path.isdir(args.checkpoint):
+            raise IsADirectoryError(21, "The checkpoint path is a folder, not a file",
+                                    args.checkpoint)
+        if not os.path.isfile(args.checkpoint):
+            raise FileNotFoundError(f"checkpoint file {args.checkpoint!r} does not exist")
     cfg = load_config_checked(args.config, args.cfg_options)
     cfg.launcher = args.launcher
     cfg.work_dir = args.work_dir or cfg.get("work_dir") or default_work_dir(args.config)
@@ -117,7 +123,8 @@ def _test(argv: list[str], ctx: dict) -> dict:
     init_cpu_process_group_if_needed(args.launcher, timeout)
     with clear_timeout_errors(timeout):
         runner = Runner.from_cfg(cfg)
-        load_test_weights(runner, args.checkpoint)
+        if args.checkpoint.lower() != "none":  # none: the config loads its own weights
+            load_test_weights(runner, args.checkpoint)
         metrics = runner.test()
     if args.out and runner.rank == 0:
         os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)

@@ -55,8 +55,11 @@ class GradientPenaltyLoss(nn.Module):
             ``'channel'``: one norm per pixel over C (DeblurGAN-v2). Default ``'all'``,
             ``'channel'`` when ``official_dgv2``.
         official_dgv2: reproduce DeblurGAN-v2 (shared ``a``, channel norm).
+        eps: added to every gradient entry before the norm (Blur2Blur's official ``1e-16``;
+            keeps the norm's derivative finite for an all-zero gradient). Default 0.
 
-    ``forward(discriminator, real, fake)``: ``real``, ``fake`` ``(B, C, H, W)`` [0, 1] images
+    ``forward(discriminator, real, fake, alpha=None)``: ``real``, ``fake`` ``(B, C, H, W)``
+    [0, 1] images
     (``fake`` typically ``G(x).detach()``); returns a scalar tensor that keeps the graph to the
     discriminator's parameters (create_graph). When the discriminator returns a list, the
     penalty is computed for each output separately (its own gradient) and **averaged** over the
@@ -65,7 +68,7 @@ class GradientPenaltyLoss(nn.Module):
     """
 
     def __init__(self, loss_weight: float = 10.0, norm_dims: str | None = None,
-                 official_dgv2: bool = False) -> None:
+                 official_dgv2: bool = False, eps: float = 0.0) -> None:
         super().__init__()
         if norm_dims is None:
             norm_dims = "channel" if official_dgv2 else "all"
@@ -78,21 +81,27 @@ class GradientPenaltyLoss(nn.Module):
         self.loss_weight = loss_weight
         self.norm_dims = norm_dims
         self.official_dgv2 = official_dgv2
+        self.eps = float(eps)
 
     def _penalty(self, grad: torch.Tensor) -> torch.Tensor:
         # 'all': one norm per sample; 'channel': one norm per pixel (B, H, W)
+        if self.eps:
+            grad = grad + self.eps
         norms = grad.flatten(1).norm(2, dim=1) if self.norm_dims == "all" else grad.norm(2, dim=1)
         return ((norms - 1.0) ** 2).mean()
 
     def forward(self, discriminator: Callable[[torch.Tensor], object], real: torch.Tensor,
-                fake: torch.Tensor) -> torch.Tensor:
+                fake: torch.Tensor, alpha: torch.Tensor | None = None) -> torch.Tensor:
+        """``alpha``: the interpolation coefficients, broadcastable to ``real`` (default: drawn
+        as described above; tests pass them to compare a batch with its samples)."""
         if real.shape != fake.shape:
             raise ValueError(f"GradientPenaltyLoss: real {tuple(real.shape)} and fake "
                              f"{tuple(fake.shape)} differ in shape")
         real, fake = real.detach(), fake.detach()
         shape = (1,) * real.dim() if self.official_dgv2 else (real.shape[0],) + (1,) * (
             real.dim() - 1)
-        alpha = torch.rand(shape, device=real.device, dtype=real.dtype)
+        if alpha is None:
+            alpha = torch.rand(shape, device=real.device, dtype=real.dtype)
         x_hat = (alpha * real + (1.0 - alpha) * fake).requires_grad_(True)
         with torch.enable_grad():
             outputs = as_list(discriminator(x_hat))

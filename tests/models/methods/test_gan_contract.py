@@ -48,7 +48,18 @@ METHODS = {
     "BGAN": (lambda c: dict(type="BGAN", generator=tiny_blur_generator(),
                             discriminator=tiny_discriminator(), pixel_loss=L1, gan_loss=RBL,
                             data_preprocessor=preprocessor()), False, "g"),
+    # B = D = gt, C = real_blur: the contract's batch keys; official order D first
+    "Blur2Blur": (lambda c: dict(
+        type="Blur2Blur", generator=tiny_generator(), discriminator=tiny_discriminator(),
+        gan_loss=dict(type="GANLoss", gan_type="hinge", disc_loss_weight=0.5),
+        gradient_penalty=dict(type="GradientPenaltyLoss", loss_weight=1e-4),
+        kernel_encoder=dict(type="KernelWizard", nf=4, front_blocks=1, back_blocks=1,
+                            kernel_dim=8, extractor_blocks=1),
+        sharp_key="gt", known_blur_key="real_blur", known_sharp_key="gt",
+        data_preprocessor=preprocessor()), False, "d"),
 }
+#: registered BaseRestorer subclasses without a discriminator
+NOT_GAN = {"Restorer", "KernelEncoderTrainer", "Blur2BlurDeblurrer"}
 
 
 def registered_gan_methods() -> set[str]:
@@ -57,7 +68,7 @@ def registered_gan_methods() -> set[str]:
         cls = MODELS.get(name)
         if isinstance(cls, type) and issubclass(cls, BaseRestorer):
             names.add(name)
-    return names - {"Restorer"}  # the supervised method has no discriminator
+    return names - NOT_GAN
 
 
 def build(name: str, conditional: bool = False):
