@@ -61,12 +61,14 @@ def extract_state_dict(ckpt: dict, path: str) -> dict[str, torch.Tensor]:
     if not isinstance(ckpt, dict):
         raise CheckpointMismatchError(f"Checkpoint '{path}' holds a {type(ckpt).__name__}, not "
                                       f"a dict of tensors.")
+    explicit = False  # an mmengine file whose state_dict is empty (a parameter-free model)
     for key in ("state_dict", "params_ema", "params"):
         if isinstance(ckpt.get(key), dict):
+            explicit = key == "state_dict" and isinstance(ckpt.get("meta"), dict)
             ckpt = ckpt[key]
             break
     state = {k: v for k, v in ckpt.items() if isinstance(v, torch.Tensor)}
-    if not state:
+    if not state and not (explicit and not ckpt):
         raise CheckpointMismatchError(
             f"Checkpoint '{path}' contains no tensors (top-level keys: {_listed(sorted(ckpt))}); "
             f"expected an mmengine checkpoint with 'state_dict' or a plain state dict.")

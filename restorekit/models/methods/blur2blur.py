@@ -36,8 +36,8 @@ from torch import nn
 
 from restorekit.registry import MODELS
 
+from ..losses.content import content_losses, resize_like
 from .base_restorer import BaseRestorer, build_optional, final_output
-from .content_losses import content_losses, resize_like
 
 
 def as_scales(output: torch.Tensor | Sequence[torch.Tensor]) -> list[torch.Tensor]:

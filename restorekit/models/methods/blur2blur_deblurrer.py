@@ -12,7 +12,7 @@ from torch import nn
 from restorekit.registry import MODELS
 from restorekit.structures import DataSample
 
-from ..generators.unet_generator import pad_to_multiple
+from ..padding import PadPolicy, pad_to_policy
 from .base_restorer import BaseRestorer, build_optional, final_output, pack_predictions
 
 
@@ -37,11 +37,13 @@ class TwoStageGenerator(nn.Module):
         self.pad_mode = pad_mode
         divisors = [int(getattr(m, "size_divisor", 1) or 1) for m in (translator, deblurrer)]
         self.size_divisor = math.lcm(*divisors)
+        #: the padding authority's rule; the generator only aligns (never pads twice)
+        self.padding = PadPolicy(self.size_divisor, pad_mode)
 
     def stages(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """``(translated, deblurred)``, both (N, 3, H, W), unclamped."""
         h, w = x.shape[-2:]
-        xp = pad_to_multiple(x, self.size_divisor, self.pad_mode)
+        xp = pad_to_policy(x, self.padding, inference=False)
         translated = final_output(self.translator(xp))
         deblurred = final_output(self.deblurrer(translated))
         return translated[..., :h, :w], deblurred[..., :h, :w]

@@ -227,9 +227,9 @@ def test_two_stage_loads_each_stage_and_chains_them(tmp_path):
     x = torch.rand(1, 3, 22, 18)  # not a multiple of 4: padded inside, cropped back
     with torch.no_grad():
         y = model(x, mode="tensor")
-        from restorekit.models.generators.unet_generator import pad_to_multiple
+        from restorekit.models.padding import PadPolicy, pad_to_policy
 
-        xp = pad_to_multiple(x, 4)
+        xp = pad_to_policy(x, PadPolicy(4))
         t = translator.generator(xp)[-1]
         expected = restorer.generator(t)[-1][..., :22, :18]
     torch.testing.assert_close(y, expected)
