@@ -1,26 +1,21 @@
 """Realistic-blur schemes: frozen BGAN (scheme 1) and joint training (scheme 2)."""
 
-import sys
-from pathlib import Path
-
 import pytest
 import torch
-
-from restorekit.models.methods.realistic_blur_utils import load_blur_generator, mix_blur
-from restorekit.registry import MODELS
-
-sys.path.insert(0, str(Path(__file__).parent))  # --import-mode=importlib: no rootdir
-from rb_helpers import (
+from kit import (
     adam_wrappers,
     batch,
     has_grad,
-    preprocessor,
+    realistic_blur_preprocessor,
     recording_wrappers,
     snapshot,
     tiny_blur_generator,
     tiny_discriminator,
     tiny_generator,
 )
+
+from restorekit.models.methods.realistic_blur_utils import load_blur_generator, mix_blur
+from restorekit.registry import MODELS
 
 RBL = dict(type="RelativisticAverageLoss", mode="ls")
 # BatchNorm in the frozen BGAN: its running statistics must not move either
@@ -41,7 +36,7 @@ def build_scheme1(ckpt, **kw):
     cfg = dict(type="RealisticBlurSeparate", generator=tiny_generator(),
                discriminator=tiny_discriminator(), pixel_loss=dict(type="L1Loss"), gan_loss=RBL,
                blur_generator=UNET_BGAN, blur_generator_ckpt=ckpt,
-               data_preprocessor=preprocessor())
+               data_preprocessor=realistic_blur_preprocessor())
     cfg.update(kw)
     return MODELS.build(cfg)
 
@@ -108,7 +103,7 @@ def build_joint(**kw):
                discriminator=tiny_discriminator(), pixel_loss=dict(type="L1Loss"), gan_loss=RBL,
                blur_generator=tiny_blur_generator(), blur_discriminator=tiny_discriminator(),
                blur_pixel_loss=dict(type="L1Loss"), blur_gan_loss=RBL,
-               data_preprocessor=preprocessor())
+               data_preprocessor=realistic_blur_preprocessor())
     cfg.update(kw)
     return MODELS.build(cfg)
 
