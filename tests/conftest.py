@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+# before anything imports torch (kit does): one OpenMP thread per test process
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 import pytest
 from kit import TINY_RRDBNET, tiny_discriminator, write_pairs
 
-os.environ.setdefault("OMP_NUM_THREADS", "1")
 REPO = Path(__file__).resolve().parents[1]
 
 
