@@ -51,7 +51,7 @@ model = dict(
     train_cfg=dict(disc_steps=1, gen_steps=1, disc_init_steps=0),
     data_preprocessor=dict(type="DeblurDataPreprocessor", pad_size_divisor=1),
 )
-# the base pipeline with this crop size (docs/configs.md, "Crop size")
+# the base pipeline with this crop size (docs/configs.md, "Crop size ...")
 train_pipeline = [dict(step, crop_size=crop_size) if "crop_size" in step else step
                   for step in _base_.train_pipeline]
 train_dataloader = dict(batch_size=1, dataset=dict(pipeline=train_pipeline))

@@ -20,7 +20,7 @@ model = dict(
     data_preprocessor=dict(type="DeblurDataPreprocessor", pad_size_divisor=1),
     channels_last=True,
 )
-# the demo base pipeline with this crop size (docs/configs.md, "Crop size")
+# the demo base pipeline with this crop size (docs/configs.md, "Crop size ...")
 train_pipeline = [dict(step, crop_size=crop_size) if "crop_size" in step else step
                   for step in _base_.train_pipeline]
 train_dataloader = dict(batch_size=16, dataset=dict(pipeline=train_pipeline))

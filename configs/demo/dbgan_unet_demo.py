@@ -25,7 +25,9 @@ model = dict(
         dropout=False,
         global_residual=True,
     ),
-    discriminator=dict(_base_.patch_discriminator, in_channels=6, base_channels=32, norm="instance"),
+    discriminator=dict(
+        _base_.patch_discriminator, in_channels=6, base_channels=32, norm="instance"
+    ),
     conditional_disc=True,
     pixel_loss=dict(type="L1Loss", loss_weight=100.0),
     frequency_loss=dict(type="FocalFrequencyLoss", loss_weight=100.0),
@@ -34,7 +36,7 @@ model = dict(
     data_preprocessor=dict(type="DeblurDataPreprocessor", pad_size_divisor=1),
     channels_last=True,
 )
-# the demo base pipeline with this crop size (docs/configs.md, "Crop size")
+# the demo base pipeline with this crop size (docs/configs.md, "Crop size ...")
 train_pipeline = [dict(step, crop_size=crop_size) if "crop_size" in step else step
                   for step in _base_.train_pipeline]
 train_dataloader = dict(batch_size=4, dataset=dict(pipeline=train_pipeline))
