@@ -5,7 +5,7 @@
 # blur) pairs; ours learns from unpaired real blur only), a VGG perceptual content term against
 # the sharp input instead, and unet_128 (depth 7) for the 128 px crops (unet_256 would pad them
 # to 256). GAN : content weights follow LUR's 1 : 100.
-_base_ = ["./bgan_gopro.py"]
+_base_ = ["./bgan_gopro.py", "_base_/models/unet_patchgan.py"]
 
 model = dict(
     generator=dict(
@@ -14,12 +14,9 @@ model = dict(
         noise_mode="spatial",
         noise_channels=3,
         noise_scale=1.0,
-        backbone=dict(type="UNetGenerator", depth=7, base_channels=64, norm="batch", dropout=True),
+        backbone=_base_.unet_generator,
     ),
-    discriminator=dict(
-        _delete_=True, type="PatchDiscriminator", in_channels=3, base_channels=64, n_layers=3,
-        norm="batch",
-    ),
+    discriminator=dict(_base_.patch_discriminator, _delete_=True),
     gan_loss=dict(
         _delete_=True, type="GANLoss", gan_type="vanilla", loss_weight=0.01, disc_loss_weight=0.5
     ),

@@ -7,28 +7,14 @@ _base_ = [
     "_base_/default_runtime.py",
     "_base_/datasets/gopro.py",
     "_base_/schedules/dbgan_schedule.py",
+    "_base_/models/dbgan.py",
 ]
 
 model = dict(
     type="DBGAN",
-    generator=dict(
-        type="RRDBNet",
-        in_channels=3,
-        out_channels=3,
-        mid_channels=64,
-        num_blocks=16,
-        growth_channels=32,
-        init="kaiming_scaled",
-    ),
-    discriminator=dict(type="VGGStyleDiscriminator", base_channels=64, norm="batch", input_size=128),
-    perceptual_loss=dict(
-        type="PerceptualLoss",
-        layer_weights={"conv5_4": 1.0},
-        vgg_type="vgg19",
-        pretrained="torchvision://vgg19",
-        criterion="l1",
-        loss_weight=1.0,
-    ),
+    generator=_base_.dbgan_generator,
+    discriminator=_base_.vgg_discriminator,
+    perceptual_loss=_base_.vgg_perceptual_loss,
     pixel_loss=dict(type="MSELoss", loss_weight=0.01),
     gan_loss=dict(type="RelativisticAverageLoss", mode="ls", loss_weight=0.005),
     train_cfg=dict(disc_steps=1, gen_steps=1, disc_init_steps=0),

@@ -22,6 +22,7 @@
 _base_ = [
     "_base_/default_runtime.py",
     "_base_/datasets/gopro.py",
+    "_base_/models/unet_patchgan.py",
 ]
 
 crop_size = 256
@@ -30,25 +31,18 @@ max_iters = 300 * epoch_iters
 
 model = dict(
     type="DBGAN",
+    # unet_256 with InstanceNorm, no global residual, reflect padding to a multiple of 256
     generator=dict(
-        type="UNetGenerator",
+        _base_.unet_generator,
         in_channels=3,
         out_channels=3,
         depth=8,
-        base_channels=64,
         norm="instance",
-        dropout=True,
         global_residual=False,
         pad_mode="reflect",
     ),
     discriminator=dict(
-        type="PatchDiscriminator",
-        in_channels=6,
-        base_channels=64,
-        n_layers=3,
-        norm="instance",
-        kernel_size=4,
-        padding=1,
+        _base_.patch_discriminator, in_channels=6, norm="instance", kernel_size=4, padding=1
     ),
     conditional_disc=True,
     pixel_loss=dict(type="L1Loss", loss_weight=100.0),
@@ -57,16 +51,9 @@ model = dict(
     train_cfg=dict(disc_steps=1, gen_steps=1, disc_init_steps=0),
     data_preprocessor=dict(type="DeblurDataPreprocessor", pad_size_divisor=1),
 )
-
-train_pipeline = [
-    dict(type="LoadImageFromFile", key="img"),
-    dict(type="LoadImageFromFile", key="gt"),
-    dict(type="PairedRandomCrop", crop_size=crop_size, keys=("img", "gt")),
-    dict(type="Flip", keys=("img", "gt"), direction="horizontal", prob=0.5),
-    dict(type="Flip", keys=("img", "gt"), direction="vertical", prob=0.5),
-    dict(type="RandomTransposeHW", keys=("img", "gt"), prob=0.5),
-    dict(type="PackInputs", input_key="img", image_keys=("gt",)),
-]
+# the base pipeline with this crop size (docs/configs.md, "Crop size ...")
+train_pipeline = [dict(step, crop_size=crop_size) if "crop_size" in step else step
+                  for step in _base_.train_pipeline]
 train_dataloader = dict(batch_size=1, dataset=dict(pipeline=train_pipeline))
 
 optim_wrapper = dict(

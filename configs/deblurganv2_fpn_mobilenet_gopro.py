@@ -32,6 +32,7 @@ _base_ = [
     "_base_/default_runtime.py",
     "_base_/datasets/gopro.py",
     "_base_/schedules/deblurganv2_schedule.py",
+    "_base_/models/deblurganv2.py",
 ]
 
 adv_lambda = 0.001
@@ -39,25 +40,8 @@ crop_size = 256
 
 model = dict(
     type="DeblurGANv2",
-    generator=dict(
-        type="FPNGenerator",
-        backbone="mobilenet_v2",
-        num_filters=64,
-        num_filters_fpn=128,
-        norm="instance",
-        pretrained_backbone="torchvision://mobilenet_v2",
-        inference_norm="batch_stats",
-        pad_mode="constant",
-    ),
-    discriminator=dict(
-        type="DoubleScaleDiscriminator",
-        in_channels=3,
-        base_channels=64,
-        patch_layers=3,
-        full_layers=5,
-        norm="instance",
-        padding=2,
-    ),
+    generator=_base_.fpn_generator,
+    discriminator=_base_.double_scale_discriminator,
     perceptual_loss=dict(
         type="PerceptualLoss",
         layer_weights={"conv3_3": 1.0},
@@ -82,17 +66,9 @@ model = dict(
     data_preprocessor=dict(type="DeblurDataPreprocessor", pad_size_divisor=1),
 )
 
-train_pipeline = [
-    dict(type="LoadImageFromFile", key="img"),
-    dict(type="LoadImageFromFile", key="gt"),
-    dict(type="PairedRandomCrop", crop_size=crop_size, keys=("img", "gt")),
-    dict(type="Flip", keys=("img", "gt"), direction="horizontal", prob=0.5),
-    dict(type="Flip", keys=("img", "gt"), direction="vertical", prob=0.5),
-    dict(type="RandomTransposeHW", keys=("img", "gt"), prob=0.5),
-    dict(type="PackInputs", input_key="img", image_keys=("gt",)),
-]
+# the base pipeline with this crop size (docs/configs.md, "Crop size ...")
+train_pipeline = [dict(step, crop_size=crop_size) if "crop_size" in step else step
+                  for step in _base_.train_pipeline]
 train_dataloader = dict(batch_size=1, dataset=dict(pipeline=train_pipeline))
 # the frozen backbone yields no gradients during the warm-up: DDP must not wait for them
-model_wrapper_cfg = dict(
-    type="MMSeparateDistributedDataParallel", broadcast_buffers=False, find_unused_parameters=True
-)
+model_wrapper_cfg = dict(find_unused_parameters=True)

@@ -7,40 +7,22 @@ _base_ = [
     "_base_/default_runtime.py",
     "_base_/datasets/gopro_unpaired_realblur.py",
     "_base_/schedules/dbgan_schedule.py",
+    "_base_/models/bgan.py",
+    "_base_/models/dbgan.py",
 ]
 
-vgg_perceptual = dict(
-    type="PerceptualLoss",
-    layer_weights={"conv5_4": 1.0},
-    vgg_type="vgg19",
-    pretrained="torchvision://vgg19",
-    criterion="l1",
-    loss_weight=1.0,
-)
 model = dict(
     type="RealisticBlurJoint",
     # DBGAN (deblurring)
-    generator=dict(
-        type="RRDBNet", mid_channels=64, num_blocks=16, growth_channels=32, init="kaiming_scaled"
-    ),
-    discriminator=dict(type="VGGStyleDiscriminator", base_channels=64, norm="batch", input_size=128),
-    perceptual_loss=vgg_perceptual,
+    generator=_base_.dbgan_generator,
+    discriminator=_base_.vgg_discriminator,
+    perceptual_loss=_base_.vgg_perceptual_loss,
     pixel_loss=dict(type="MSELoss", loss_weight=0.01),
     gan_loss=dict(type="RelativisticAverageLoss", mode="ls", loss_weight=0.005),
     # BGAN (blurring)
-    blur_generator=dict(
-        type="BlurGenerator",
-        mid_channels=64,
-        num_blocks=9,
-        growth_channels=32,
-        noise_mode="tiled_vector",
-        noise_channels=4,
-        noise_scale=1.0,
-    ),
-    blur_discriminator=dict(
-        type="VGGStyleDiscriminator", base_channels=64, norm="batch", input_size=128
-    ),
-    blur_perceptual_loss=vgg_perceptual,
+    blur_generator=_base_.bgan_generator,
+    blur_discriminator=_base_.vgg_discriminator,
+    blur_perceptual_loss=_base_.vgg_perceptual_loss,
     blur_pixel_loss=None,
     blur_gan_loss=dict(type="RelativisticAverageLoss", mode="ls", loss_weight=0.005),
     real_blur_key="real_blur",

@@ -5,22 +5,17 @@
 # Like LUR's scheme 2 the BGAN has no noise input; losses: DBGAN 100 * L1 + VGG perceptual +
 # LSGAN, BGAN VGG perceptual + 0.01 * LSGAN (LUR's GAN : content = 1 : 100); LUR's focal
 # frequency loss is not used (README: small effect; it fits the pixel_loss slot if wanted).
-_base_ = ["./realistic_blur_joint_gopro.py"]
+_base_ = ["./realistic_blur_joint_gopro.py", "_base_/models/unet_patchgan.py"]
 
-unet = dict(type="UNetGenerator", depth=7, base_channels=64, norm="batch", dropout=True)
 model = dict(
-    generator=dict(_delete_=True, **unet),
-    discriminator=dict(
-        _delete_=True, type="PatchDiscriminator", in_channels=6, base_channels=64, n_layers=3,
-        norm="batch",
-    ),
+    generator=dict(_base_.unet_generator, _delete_=True),
+    discriminator=dict(_base_.patch_discriminator, _delete_=True, in_channels=6),
     pixel_loss=dict(_delete_=True, type="L1Loss", loss_weight=100.0),
     gan_loss=dict(_delete_=True, type="GANLoss", gan_type="lsgan", disc_loss_weight=0.5),
-    blur_generator=dict(_delete_=True, type="BlurGenerator", noise_channels=0, backbone=unet),
-    blur_discriminator=dict(
-        _delete_=True, type="PatchDiscriminator", in_channels=3, base_channels=64, n_layers=3,
-        norm="batch",
+    blur_generator=dict(
+        _delete_=True, type="BlurGenerator", noise_channels=0, backbone=_base_.unet_generator
     ),
+    blur_discriminator=dict(_base_.patch_discriminator, _delete_=True),
     blur_gan_loss=dict(
         _delete_=True, type="GANLoss", gan_type="lsgan", loss_weight=0.01, disc_loss_weight=0.5
     ),

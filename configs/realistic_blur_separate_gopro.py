@@ -3,22 +3,14 @@
 #   1. python tools/train.py configs/bgan_gopro.py        -> work_dirs/bgan_gopro/iter_*.pth
 #   2. python tools/train.py configs/realistic_blur_separate_gopro.py \
 #          --cfg-options model.blur_generator_ckpt=work_dirs/bgan_gopro/iter_300000.pth
-# The BGAN generator config below must match the trained one. real_pair_ratio=0 trains on BGAN
-# blur only (the paper, as far as known); e.g. 0.5 uses GoPro's real blurred frame for half of
-# the samples.
-_base_ = ["./dbgan_gopro.py"]
+# The BGAN generator is the one configs/bgan_gopro.py trains (configs/_base_/models/bgan.py).
+# real_pair_ratio=0 trains on BGAN blur only (the paper, as far as known); e.g. 0.5 uses GoPro's
+# real blurred frame for half of the samples.
+_base_ = ["./dbgan_gopro.py", "_base_/models/bgan.py"]
 
 model = dict(
     type="RealisticBlurSeparate",
-    blur_generator=dict(
-        type="BlurGenerator",
-        mid_channels=64,
-        num_blocks=9,
-        growth_channels=32,
-        noise_mode="tiled_vector",
-        noise_channels=4,
-        noise_scale=1.0,
-    ),
+    blur_generator=_base_.bgan_generator,
     blur_generator_ckpt="work_dirs/bgan_gopro/iter_300000.pth",
     blur_generator_ckpt_prefix=None,  # auto: 'generator.' (BGAN) or 'blur_generator.' (joint)
     real_pair_ratio=0.0,

@@ -1,30 +1,17 @@
-"""Shared fixtures: a tiny paired dataset on disk and a tiny DBGAN config."""
+"""Shared fixtures: a tiny paired dataset on disk and a tiny DBGAN config (helpers: kit.py)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-import cv2
-import numpy as np
-import pytest
-
+# before anything imports torch (kit does): one OpenMP thread per test process
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import pytest
+from kit import TINY_RRDBNET, tiny_discriminator, write_pairs
+
 REPO = Path(__file__).resolve().parents[1]
-
-
-def write_pairs(root: Path, count: int = 4, size: int = 48, seed: int = 0) -> Path:
-    """``root/{blur,sharp}/img_<i>.png``: smooth random sharp images and a box-blurred copy."""
-    rng = np.random.default_rng(seed)
-    (root / "blur").mkdir(parents=True, exist_ok=True)
-    (root / "sharp").mkdir(parents=True, exist_ok=True)
-    for i in range(count):
-        small = rng.integers(0, 256, (size // 4, size // 4, 3), dtype=np.uint8)
-        sharp = cv2.resize(small, (size, size), interpolation=cv2.INTER_NEAREST)
-        blur = cv2.blur(sharp, (5, 5))
-        cv2.imwrite(str(root / "sharp" / f"img_{i}.png"), sharp)
-        cv2.imwrite(str(root / "blur" / f"img_{i}.png"), blur)
-    return root
 
 
 @pytest.fixture
@@ -66,8 +53,8 @@ val_evaluator = dict(type="Evaluator", metrics=[dict(type="PSNR"), dict(type="SS
 test_evaluator = val_evaluator
 model = dict(
     type="DBGAN",
-    generator=dict(type="RRDBNet", mid_channels=8, num_blocks=1, growth_channels=4),
-    discriminator=dict(type="GlobalPoolDiscriminator", base_channels=4, num_stages=3, norm="none"),
+    generator={TINY_RRDBNET!r},
+    discriminator={tiny_discriminator(num_stages=3)!r},
     pixel_loss=dict(type="L1Loss", loss_weight=1.0),
     gan_loss=dict(type="RelativisticAverageLoss", mode="ls", loss_weight=0.01),
 )

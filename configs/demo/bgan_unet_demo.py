@@ -9,7 +9,6 @@ model = dict(
         noise_mode="spatial",
         noise_channels=3,
         noise_scale=1.0,
-        backbone=dict(type="UNetGenerator", depth=4, base_channels=16, norm="none", dropout=False,
-                      global_residual=True),
+        backbone=_base_.demo_unet,
     ),
 )

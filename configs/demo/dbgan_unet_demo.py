@@ -5,26 +5,28 @@
 # (depth=5, base_channels=32, BatchNorm (the pix2pix default), no dropout; 96x96 crops and the
 # 192x192 test images are multiples of 32) with a global residual, a narrower discriminator,
 # the adversarial weight lowered from 1 to 0.1 (in a few hundred iterations the full-weight
-# LSGAN term costs ~2 dB), batch 4, Adam lr 1e-3 with cosine decay.
-_base_ = ["../_base_/default_runtime.py", "../_base_/datasets/demo.py"]
+# LSGAN term costs ~2 dB), batch 4, Adam lr 1e-3 with cosine decay over 300
+# iterations (configs/_base_/schedules/demo.py).
+_base_ = [
+    "../_base_/schedules/demo.py",  # includes default_runtime.py
+    "../_base_/datasets/demo.py",
+    "../_base_/models/unet_patchgan.py",
+]
 
-max_iters = 800
 crop_size = 96
-
 model = dict(
     type="DBGAN",
     generator=dict(
-        type="UNetGenerator",
+        _base_.unet_generator,
         in_channels=3,
         out_channels=3,
         depth=5,
         base_channels=32,
-        norm="batch",
         dropout=False,
         global_residual=True,
     ),
     discriminator=dict(
-        type="PatchDiscriminator", in_channels=6, base_channels=32, n_layers=3, norm="instance"
+        _base_.patch_discriminator, in_channels=6, base_channels=32, norm="instance"
     ),
     conditional_disc=True,
     pixel_loss=dict(type="L1Loss", loss_weight=100.0),
@@ -32,23 +34,13 @@ model = dict(
     gan_loss=dict(type="GANLoss", gan_type="lsgan", loss_weight=0.1, disc_loss_weight=0.5),
     train_cfg=dict(disc_steps=1, gen_steps=1, disc_init_steps=0),
     data_preprocessor=dict(type="DeblurDataPreprocessor", pad_size_divisor=1),
+    channels_last=True,
 )
-# the demo base pipeline, with this config's crop size (step 2 is PairedRandomCrop)
-train_pipeline = _base_.train_pipeline
-train_pipeline[2]["crop_size"] = crop_size
+# the demo base pipeline with this crop size (docs/configs.md, "Crop size ...")
+train_pipeline = [dict(step, crop_size=crop_size) if "crop_size" in step else step
+                  for step in _base_.train_pipeline]
 train_dataloader = dict(batch_size=4, dataset=dict(pipeline=train_pipeline))
 optim_wrapper = dict(
-    constructor="MultiOptimWrapperConstructor",
-    generator=dict(type="OptimWrapper", optimizer=dict(type="Adam", lr=1e-3, betas=(0.5, 0.999))),
-    discriminator=dict(
-        type="OptimWrapper", optimizer=dict(type="Adam", lr=2e-4, betas=(0.5, 0.999))
-    ),
-)
-param_scheduler = dict(type="CosineAnnealingLR", T_max=max_iters, eta_min=1e-5, by_epoch=False)
-train_cfg = dict(type="IterBasedTrainLoop", max_iters=max_iters, val_interval=max_iters)
-val_cfg = dict(type="ValLoop")
-test_cfg = dict(type="TestLoop")
-default_hooks = dict(
-    logger=dict(interval=50),
-    checkpoint=dict(interval=max_iters, max_keep_ckpts=1),
+    generator=dict(optimizer=dict(betas=(0.5, 0.999))),
+    discriminator=dict(optimizer=dict(lr=2e-4, betas=(0.5, 0.999))),
 )

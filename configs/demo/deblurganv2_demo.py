@@ -7,10 +7,14 @@
 # * no VGG perceptual loss (needs ImageNet VGG19 weights); the pixel MSE keeps the official
 #   weight (0.5 on ImageNet-normalised images = 9.792 on [0, 1] images);
 # * narrower discriminators (base_channels 16), batch 4 of 96x96 crops, lr 1e-3 with cosine
-#   decay instead of batch 1 / 256 crops / 1e-4 with the official linear decay.
-_base_ = ["../_base_/default_runtime.py", "../_base_/datasets/demo.py"]
+#   decay over 300 iterations (configs/_base_/schedules/demo.py) instead of batch 1 / 256
+#   crops / 1e-4 with the official linear decay.
+_base_ = [
+    "../_base_/schedules/demo.py",  # includes default_runtime.py
+    "../_base_/datasets/demo.py",
+    "../_base_/models/deblurganv2.py",
+]
 
-max_iters = 600
 warmup_iters = 100
 adv_lambda = 0.001
 crop_size = 96
@@ -18,15 +22,11 @@ crop_size = 96
 model = dict(
     type="DeblurGANv2",
     generator=dict(
-        type="FPNGenerator",
-        backbone="mobilenet_v2",
-        num_filters=64,
-        num_filters_fpn=128,
-        norm="instance",
+        _base_.fpn_generator,
         pretrained_backbone=None,  # random on purpose (demo); see the GoPro config
         inference_norm="eval",
     ),
-    discriminator=dict(type="DoubleScaleDiscriminator", base_channels=16, norm="instance"),
+    discriminator=dict(_base_.double_scale_discriminator, base_channels=16),
     pixel_loss=dict(type="MSELoss", loss_weight=9.792),
     perceptual_loss=None,
     gan_loss=dict(
@@ -39,25 +39,11 @@ model = dict(
     train_cfg=dict(warmup_iters=warmup_iters),
     # the generator pads to 32 itself (mid grey); the 192x192 test images need no padding
     data_preprocessor=dict(type="DeblurDataPreprocessor", pad_size_divisor=1),
+    channels_last=True,
 )
-# the demo base pipeline, with this config's crop size (step 2 is PairedRandomCrop)
-train_pipeline = _base_.train_pipeline
-train_pipeline[2]["crop_size"] = crop_size
+# the demo base pipeline with this crop size (docs/configs.md, "Crop size ...")
+train_pipeline = [dict(step, crop_size=crop_size) if "crop_size" in step else step
+                  for step in _base_.train_pipeline]
 train_dataloader = dict(batch_size=4, dataset=dict(pipeline=train_pipeline))
-optim_wrapper = dict(
-    constructor="MultiOptimWrapperConstructor",
-    generator=dict(type="OptimWrapper", optimizer=dict(type="Adam", lr=1e-3, betas=(0.9, 0.999))),
-    discriminator=dict(
-        type="OptimWrapper", optimizer=dict(type="Adam", lr=1e-4, betas=(0.9, 0.999))
-    ),
-)
-param_scheduler = dict(type="CosineAnnealingLR", T_max=max_iters, eta_min=1e-5, by_epoch=False)
-train_cfg = dict(type="IterBasedTrainLoop", max_iters=max_iters, val_interval=max_iters)
-val_cfg = dict(type="ValLoop")
-test_cfg = dict(type="TestLoop")
-default_hooks = dict(
-    logger=dict(interval=50),
-    checkpoint=dict(interval=max_iters, max_keep_ckpts=1),
-)
 # the frozen backbone gives no gradients during the warm-up (matters only under DDP)
 model_wrapper_cfg = dict(find_unused_parameters=True)

@@ -3,19 +3,12 @@
 # configs/demo/bgan_demo.py, evaluated on the held-out "real blur" test pairs.
 #   python tools/train.py configs/demo/bgan_demo.py            # -> work_dirs/bgan_demo/iter_1000.pth
 #   python tools/train.py configs/demo/realistic_blur_separate_demo.py
-_base_ = ["./dbgan_demo.py"]
+_base_ = ["./dbgan_demo.py"]  # with ../_base_/models/demo.py
 
+crop_size = 64
 model = dict(
     type="RealisticBlurSeparate",
-    blur_generator=dict(  # must match configs/demo/bgan_demo.py
-        type="BlurGenerator",
-        mid_channels=24,
-        num_blocks=1,
-        growth_channels=12,
-        noise_mode="tiled_vector",
-        noise_channels=4,
-        noise_scale=1.0,
-    ),
+    blur_generator=_base_.demo_bgan_generator,  # the one configs/demo/bgan_demo.py trains
     blur_generator_ckpt="work_dirs/bgan_demo/iter_1000.pth",
     blur_generator_ckpt_prefix="generator.",
     real_pair_ratio=0.0,
@@ -23,7 +16,7 @@ model = dict(
 # sharp crops only (the BGAN makes the blur); evaluation on the held-out real-blur pairs
 train_pipeline = [
     dict(type="LoadImageFromFile", key="gt"),
-    dict(type="PairedRandomCrop", crop_size=64, keys=("gt",)),
+    dict(type="PairedRandomCrop", crop_size=crop_size, keys=("gt",)),
     dict(type="Flip", keys=("gt",), direction="horizontal", prob=0.5),
     dict(type="Flip", keys=("gt",), direction="vertical", prob=0.5),
     dict(type="RandomTransposeHW", keys=("gt",), prob=0.5),
@@ -33,7 +26,7 @@ train_dataloader = dict(
     dataset=dict(
         _delete_=True,
         type="DemoUnpairedDataset",
-        root="data/demo",
+        root=_base_.data_root,
         domains=dict(gt="train/sharp"),
         pipeline=train_pipeline,
     )

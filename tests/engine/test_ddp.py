@@ -8,6 +8,7 @@ import socket
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
+from kit import tiny_dbgan
 from mmengine.optim import OptimWrapper, OptimWrapperDict
 
 STEPS = 3
@@ -28,15 +29,7 @@ def _model():
     # gradient averaging reproduces the single-process gradient exactly (relativistic losses
     # average over the per-process batch instead; see docs/architecture.md)
     return MODELS.build(
-        dict(
-            type="DBGAN",
-            generator=dict(type="RRDBNet", mid_channels=8, num_blocks=1, growth_channels=4),
-            discriminator=dict(
-                type="GlobalPoolDiscriminator", base_channels=4, num_stages=2, norm="none"
-            ),
-            pixel_loss=dict(type="MSELoss", loss_weight=1.0),
-            gan_loss=dict(type="GANLoss", gan_type="lsgan", loss_weight=0.1),
-        )
+        tiny_dbgan(gan_loss=dict(type="GANLoss", gan_type="lsgan", loss_weight=0.1))
     )
 
 

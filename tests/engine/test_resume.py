@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 import torch
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _train_main():
-    spec = importlib.util.spec_from_file_location("rk_train_tool", REPO / "tools" / "train.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.main
+from kit import load_tool
 
 
 def _weights(path: Path) -> dict:
@@ -26,7 +17,7 @@ def _weights(path: Path) -> dict:
 
 @pytest.mark.parametrize("ema", [False, True])
 def test_resume_reproduces_uninterrupted_training(tmp_path, tiny_pairs, make_tiny_config, ema):
-    main = _train_main()
+    main = load_tool("train").main
     config = make_tiny_config(tiny_pairs, tmp_path / "unused", max_iters=8)
     common = ["default_hooks.checkpoint.interval=4", "train_cfg.val_interval=100"]
     if ema:  # the generator's moving average is saved and resumed too

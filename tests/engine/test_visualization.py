@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import torch
+from kit import load_tool
 
 from restorekit.engine.hooks.visualization_hook import HEADER, make_grid
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def test_grid_has_caption_row_and_side_by_side_tiles():
@@ -24,9 +20,7 @@ def test_grid_has_caption_row_and_side_by_side_tiles():
 def test_two_iterations_with_tensorboard_write_images(tmp_path, tiny_pairs, make_tiny_config):
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
-    spec = importlib.util.spec_from_file_location("rk_train_vis", REPO / "tools" / "train.py")
-    train = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(train)
+    train = load_tool("train")
     config = make_tiny_config(tiny_pairs, tmp_path / "unused", max_iters=2)
     work = tmp_path / "work"
     train.main([config, "--work-dir", str(work), "--cfg-options",

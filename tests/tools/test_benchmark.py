@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
-from pathlib import Path
 
 import cv2
 import numpy as np
 import torch
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _tool(name: str):
-    spec = importlib.util.spec_from_file_location(f"tool_{name}", ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from kit import TINY_RRDBNET, load_tool
 
 
 def test_benchmark_outputs(tmp_path, capsys):
@@ -31,8 +21,7 @@ def test_benchmark_outputs(tmp_path, capsys):
         cv2.imwrite(str(tmp_path / "data" / "sharp" / f"{name}.png"), sharp)
         cv2.imwrite(str(tmp_path / "data" / "blur" / f"{name}.png"), blur)
     rrdb = tmp_path / "rrdb.py"
-    rrdb.write_text("model = dict(type='RRDBNet', mid_channels=8, num_blocks=1, "
-                    "growth_channels=4)\n")
+    rrdb.write_text(f"model = {TINY_RRDBNET!r}\n")
     unet = tmp_path / "unet.py"
     unet.write_text("model = dict(type='UNetGenerator', depth=3, base_channels=4, "
                     "norm='instance', dropout=False)\n")
@@ -41,7 +30,7 @@ def test_benchmark_outputs(tmp_path, capsys):
     ckpt = tmp_path / "rrdb.pth"
     torch.save({"state_dict": init_model(str(rrdb)).state_dict()}, ckpt)
     out = tmp_path / "out"
-    tool = _tool("benchmark")
+    tool = load_tool("benchmark")
     assert tool.main(["--models", f"{rrdb}:{ckpt}", str(unet), "--data-root",
                       str(tmp_path / "data"), "--repeats", "2", "--out-dir", str(out),
                       "--complexity-size", "64", "64"]) == 0

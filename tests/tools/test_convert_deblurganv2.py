@@ -9,16 +9,15 @@ network + ``enc*`` aliases, plus modules the FPN never uses) and InstanceNorm ru
 from __future__ import annotations
 
 import copy
-import importlib.util
 from pathlib import Path
 
 import pytest
 import torch
+from kit import load_tool
 
 from restorekit.models.generators.fpn_checkpoint import convert_official_fpn_state_dict
 from restorekit.models.generators.fpn_generator import FPNGenerator
 
-TOOL = Path(__file__).resolve().parents[2] / "tools" / "converters" / "deblurganv2.py"
 _MB_STAGES = ((0, 2), (2, 4), (4, 7), (7, 11), (11, 16))
 _INC_STAGES = (("conv2d_1a",), ("conv2d_2a", "conv2d_2b", "maxpool_3a"),
                ("conv2d_3b", "conv2d_4a", "maxpool_5a"), ("mixed_5b", "repeat", "mixed_6a"),
@@ -70,13 +69,6 @@ def to_official(model: FPNGenerator) -> dict[str, torch.Tensor]:
         out["fpn.inception.block8.conv2d.weight"] = torch.randn(2080, 448, 1, 1)
         out["fpn.inception.last_linear.weight"] = torch.randn(1000, 1536)
     return {f"module.{k}": v for k, v in out.items()}
-
-
-def _load_tool():
-    spec = importlib.util.spec_from_file_location("deblurganv2_converter", TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _check_round_trip(model: FPNGenerator, official: dict[str, torch.Tensor]) -> None:
@@ -139,7 +131,7 @@ def test_alias_only_family_and_legacy_stats() -> None:
 
 
 def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    tool = _load_tool()
+    tool = load_tool("converters/deblurganv2")
     torch.manual_seed(0)
     model = FPNGenerator("mobilenet_v2")
     src = tmp_path / "fpn_mobilenet.h5"

@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import cv2
 import numpy as np
 import pytest
 import torch
+from kit import TINY_RRDBNET, load_tool
 
-ROOT = Path(__file__).resolve().parents[2]
 TS = ("--exporter", "torchscript")  # fast and independent of onnxscript being installed
-
-
-def _tool(name: str):
-    spec = importlib.util.spec_from_file_location(f"tool_{name}", ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture()
 def setup(tmp_path):
     cfg = tmp_path / "tiny.py"
-    cfg.write_text("model = dict(type='RRDBNet', mid_channels=8, num_blocks=1, "
-                   "growth_channels=4)\n")
+    cfg.write_text(f"model = {TINY_RRDBNET!r}\n")
     rng = np.random.default_rng(0)
     (tmp_path / "in" / "sub").mkdir(parents=True)
     for name, (h, w) in {"a.png": (20, 31), "b.jpg": (17, 16), "sub/c.png": (9, 12)}.items():
@@ -36,7 +25,7 @@ def setup(tmp_path):
 
 def test_folder_glob_and_file(setup):
     tmp_path, cfg = setup
-    tool = _tool("deblur")
+    tool = load_tool("deblur")
     assert tool.main([cfg, "none", str(tmp_path / "in"), "--out-dir", str(tmp_path / "o1")]) == 0
     assert sorted(p.name for p in (tmp_path / "o1").iterdir()) == ["a.png", "b.png"]
     assert cv2.imread(str(tmp_path / "o1" / "a.png")).shape == (20, 31, 3)
@@ -53,17 +42,17 @@ def test_folder_glob_and_file(setup):
 def test_onnxruntime_backend(setup):
     tmp_path, cfg = setup
     onnx_path = tmp_path / "m.onnx"
-    assert _tool("export_onnx").main([cfg, "none", "--out", str(onnx_path), *TS, "--dynamic",
-                                      "--shape", "16", "16"]) == 0
-    _tool("deblur").main(["none", "none", str(tmp_path / "in"), "--out-dir",
-                          str(tmp_path / "o"), "--backend", "onnxruntime", "--onnx",
-                          str(onnx_path)])
+    assert load_tool("export_onnx").main([cfg, "none", "--out", str(onnx_path), *TS,
+                                          "--dynamic", "--shape", "16", "16"]) == 0
+    load_tool("deblur").main(["none", "none", str(tmp_path / "in"), "--out-dir",
+                              str(tmp_path / "o"), "--backend", "onnxruntime", "--onnx",
+                              str(onnx_path)])
     assert (tmp_path / "o" / "a.png").is_file()
 
 
 def test_errors(setup, capsys):
     tmp_path, cfg = setup
-    tool = _tool("deblur")
+    tool = load_tool("deblur")
     with pytest.raises(SystemExit, match="2"):
         tool.main([cfg, "none", str(tmp_path / "missing.png"), "--out-dir", str(tmp_path)])
     assert "neither" in capsys.readouterr().err

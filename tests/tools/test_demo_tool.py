@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import cv2
-
-REPO = Path(__file__).resolve().parents[2]
+from kit import load_tool
 
 
 def test_demo_trains_evaluates_and_writes_table_and_grid(tmp_path):
-    spec = importlib.util.spec_from_file_location("rk_demo_tool", REPO / "tools" / "demo.py")
-    demo = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(demo)
+    demo = load_tool("demo")
     work, data = tmp_path / "work", tmp_path / "demo_data"
     rows = demo.main(
         [

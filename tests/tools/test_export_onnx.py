@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 import onnx
 import pytest
 import torch
+from kit import TINY_RRDBNET, load_tool
 
 from restorekit.apis import deblur, init_model
 
-ROOT = Path(__file__).resolve().parents[2]
 TS = ("--exporter", "torchscript")  # fast and independent of onnxscript being installed
 
 
-def _tool(name: str):
-    spec = importlib.util.spec_from_file_location(f"tool_{name}", ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 GENERATORS = {
-    "rrdb": ("dict(type='RRDBNet', mid_channels=8, num_blocks=1, growth_channels=4)", (24, 40)),
+    "rrdb": (repr(TINY_RRDBNET), (24, 40)),
     "unet": ("dict(type='UNetGenerator', depth=3, base_channels=4, norm='instance', "
              "dropout=False)", (24, 40)),
     "fpn": ("dict(type='FPNGenerator', num_filters=16, num_filters_fpn=32, norm='instance', "
@@ -41,7 +33,7 @@ def _config(tmp_path: Path, name: str) -> str:
 @pytest.mark.parametrize("name", sorted(GENERATORS))
 @pytest.mark.parametrize("dynamic", [False, True])
 def test_export_and_verify(tmp_path, capsys, name, dynamic):
-    export = _tool("export_onnx")
+    export = load_tool("export_onnx")
     out = tmp_path / f"{name}.onnx"
     h, w = GENERATORS[name][1]
     argv = [_config(tmp_path, name), "none", "--out", str(out), *TS, "--shape", str(h), str(w)]
@@ -56,7 +48,7 @@ def test_export_and_verify(tmp_path, capsys, name, dynamic):
 
 
 def test_onnx_backend_matches_torch_and_checks_shape(tmp_path):
-    export = _tool("export_onnx")
+    export = load_tool("export_onnx")
     cfg = _config(tmp_path, "unet")
     model = init_model(cfg)
     ckpt = str(tmp_path / "unet.pth")
@@ -75,7 +67,7 @@ def test_onnx_backend_matches_torch_and_checks_shape(tmp_path):
 
 
 def test_failed_verification_exits_nonzero(tmp_path, capsys):
-    export = _tool("export_onnx")
+    export = load_tool("export_onnx")
     argv = [_config(tmp_path, "rrdb"), "none", "--out", str(tmp_path / "m.onnx"), *TS,
             "--shape", "8", "8", "--tol", "-1"]
     assert export.main(argv) == 1
@@ -92,7 +84,7 @@ def test_failed_verification_exits_nonzero(tmp_path, capsys):
 
 def test_onnx_fpn_small_image_matches_torch(tmp_path):
     """FPN pads inputs below its backbone minimum (64) itself; the ONNX runner does too."""
-    export = _tool("export_onnx")
+    export = load_tool("export_onnx")
     cfg = _config(tmp_path, "fpn")
     model = init_model(cfg)
     ckpt = str(tmp_path / "fpn.pth")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -13,26 +12,19 @@ from pathlib import Path
 import cv2
 import pytest
 import torch
+from kit import load_tool
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def load_tool(relative: str):
-    path = REPO / relative
-    spec = importlib.util.spec_from_file_location(f"rk_tool_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_train_then_test_writes_checkpoint_metrics_and_images(tmp_path, tiny_config):
     work = tmp_path / "work"
-    load_tool("tools/train.py").main([tiny_config, "--work-dir", str(work)])
+    load_tool("train").main([tiny_config, "--work-dir", str(work)])
     ckpt = work / "iter_2.pth"
     assert ckpt.is_file()
     assert list(work.glob("*/vis_data/vis_image/val_*_2.png")), "visualization hook wrote no grid"
     out, images = tmp_path / "metrics.json", tmp_path / "restored"
-    metrics = load_tool("tools/test.py").main(
+    metrics = load_tool("test").main(
         [tiny_config, str(ckpt), "--out", str(out), "--save-images", str(images)]
     )
     saved = json.loads(out.read_text())
@@ -44,7 +36,7 @@ def test_train_then_test_writes_checkpoint_metrics_and_images(tmp_path, tiny_con
 
 
 def test_amp_switches_to_bf16_wrapper_on_cpu(tmp_path, tiny_config):
-    tool = load_tool("tools/train.py")
+    tool = load_tool("train")
     cfg = tool.build_config(tool.parse_args([tiny_config, "--amp"]))
     assert cfg.optim_wrapper.generator.type == "CPUBf16OptimWrapper"
     assert cfg.optim_wrapper.discriminator.type == "CPUBf16OptimWrapper"
@@ -54,13 +46,13 @@ def test_amp_switches_to_bf16_wrapper_on_cpu(tmp_path, tiny_config):
 
 def test_missing_files_are_reported_by_name(tmp_path, tiny_config, capsys):
     with pytest.raises(SystemExit) as exit_info:
-        load_tool("tools/train.py").main([str(tmp_path / "nope.py")])
+        load_tool("train").main([str(tmp_path / "nope.py")])
     assert exit_info.value.code == 2 and "nope.py" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_info:
-        load_tool("tools/test.py").main([tiny_config, str(tmp_path / "missing.pth")])
+        load_tool("test").main([tiny_config, str(tmp_path / "missing.pth")])
     assert exit_info.value.code == 2 and "missing.pth" in capsys.readouterr().err
     with pytest.raises(FileNotFoundError, match=r"missing\.pth"):  # --debug: the exception
-        load_tool("tools/test.py").main([tiny_config, str(tmp_path / "missing.pth"), "--debug"])
+        load_tool("test").main([tiny_config, str(tmp_path / "missing.pth"), "--debug"])
 
 
 def test_dist_train_and_dist_test_run_two_cpu_processes(tmp_path, tiny_config):
@@ -98,7 +90,7 @@ def test_dist_train_and_dist_test_run_two_cpu_processes(tmp_path, tiny_config):
         cwd=REPO,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    single = load_tool("tools/test.py").main([tiny_config, str(ckpt)])
+    single = load_tool("test").main([tiny_config, str(ckpt)])
     dist_metrics = json.loads(out.read_text())
     assert dist_metrics["PSNR"] == pytest.approx(float(single["PSNR"]), abs=1e-6)
 
@@ -116,7 +108,7 @@ def test_dbgan_converter_cli_is_strict(tmp_path):
         official[re.sub(r"^conv_last\.", "model.4.", key)] = value
     src, dst = tmp_path / "G.pth", tmp_path / "out.pth"
     torch.save(official, src)
-    tool = load_tool("tools/converters/dbgan.py")
+    tool = load_tool("converters/dbgan")
     flags = ["--nf", "8", "--nb", "1", "--gc", "4"]
     assert tool.main([str(src), str(dst), *flags]) == 0
     state = torch.load(dst, weights_only=True)["state_dict"]

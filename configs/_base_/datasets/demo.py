@@ -1,6 +1,6 @@
 # The embedded demo data built by tools/make_demo_data.py from scikit-image's photos:
 # data/demo/{train,test}/{blur,sharp}/*.png, generated on first use by DemoPairedDataset;
-# the test photos are never used for training.
+# the test photos are never used for training. Another crop size: the idiom of gopro.py.
 data_root = "data/demo"
 crop_size = 64
 

@@ -1,4 +1,10 @@
 # GoPro_Large: <data_root>/{train,test}/<sequence>/{blur,blur_gamma,sharp}/*.png
+# A config that trains on other crops names the size and rebuilds the pipeline with it
+# (docs/configs.md, "Crop size ..."; mmengine evaluates this file before the config's values):
+#   crop_size = 256
+#   train_pipeline = [dict(step, crop_size=crop_size) if "crop_size" in step else step
+#                     for step in _base_.train_pipeline]
+#   train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 data_root = "data/GOPRO_Large"
 crop_size = 128
 

@@ -1,29 +1,24 @@
 """BGAN method: RBL reaches the blur generator, D steps see no G gradients, predict fields."""
 
-import sys
-from pathlib import Path
-
 import pytest
 import torch
-
-from restorekit.registry import MODELS
-
-sys.path.insert(0, str(Path(__file__).parent))  # --import-mode=importlib: no rootdir
-from rb_helpers import (
+from kit import (
     adam_wrappers,
     batch,
-    preprocessor,
+    realistic_blur_preprocessor,
     recording_wrappers,
     snapshot,
     tiny_blur_generator,
     tiny_discriminator,
 )
 
+from restorekit.registry import MODELS
+
 
 def build_bgan(**kw):
     cfg = dict(type="BGAN", generator=tiny_blur_generator(), discriminator=tiny_discriminator(),
                gan_loss=dict(type="RelativisticAverageLoss", mode="ls"),
-               data_preprocessor=preprocessor())
+               data_preprocessor=realistic_blur_preprocessor())
     cfg.update(kw)
     return MODELS.build(cfg)
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 import warnings
-from pathlib import Path
 
 import pytest
 import torch
+from kit import has_grad, recording_wrappers
 from mmengine.optim import OptimWrapper, OptimWrapperDict
 
 from restorekit.models.losses import GradientPenaltyLoss
 from restorekit.registry import MODELS
 from restorekit.structures import DataSample
-
-sys.path.insert(0, str(Path(__file__).parent))
-from rb_helpers import has_grad, recording_wrappers
 
 TINY_KW = dict(type="KernelWizard", nf=4, front_blocks=1, back_blocks=1, kernel_dim=8,
                extractor_blocks=1)

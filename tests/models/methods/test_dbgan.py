@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
+from kit import tiny_dbgan
 from mmengine.optim import OptimWrapper, OptimWrapperDict
 
 from restorekit.registry import MODELS
@@ -11,18 +12,8 @@ from restorekit.structures import DataSample
 
 
 def build(**overrides):
-    cfg = dict(
-        type="DBGAN",
-        generator=dict(type="RRDBNet", mid_channels=8, num_blocks=1, growth_channels=4),
-        discriminator=dict(
-            type="GlobalPoolDiscriminator", base_channels=4, num_stages=2, norm="none"
-        ),
-        pixel_loss=dict(type="MSELoss", loss_weight=1.0),
-        gan_loss=dict(type="RelativisticAverageLoss", loss_weight=0.01),
-    )
-    cfg.update(overrides)
     torch.manual_seed(0)
-    return MODELS.build(cfg)
+    return MODELS.build(tiny_dbgan(**overrides))
 
 
 def wrappers(model, lr=1e-3):

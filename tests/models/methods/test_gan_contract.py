@@ -3,24 +3,21 @@ routing and finite losses, checked on tiny networks through the one shared train
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 import torch
-
-from restorekit.models.methods.base_restorer import BaseRestorer
-from restorekit.registry import MODELS
-
-sys.path.insert(0, str(Path(__file__).parent))  # --import-mode=importlib: no rootdir
-from rb_helpers import (
+from kit import (
     batch,
-    preprocessor,
     recording_wrappers,
     tiny_blur_generator,
     tiny_discriminator,
     tiny_generator,
 )
+from kit import (
+    realistic_blur_preprocessor as preprocessor,
+)
+
+from restorekit.models.methods.base_restorer import BaseRestorer
+from restorekit.registry import MODELS
 
 RBL = dict(type="RelativisticAverageLoss", mode="ls", loss_weight=0.1)
 L1 = dict(type="L1Loss")

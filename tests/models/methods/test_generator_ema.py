@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import torch
+from kit import adam_wrappers, batch, tiny_discriminator, tiny_generator
+from kit import realistic_blur_preprocessor as preprocessor
 
 from restorekit.registry import MODELS
-
-sys.path.insert(0, str(Path(__file__).parent))  # --import-mode=importlib: no rootdir
-from rb_helpers import adam_wrappers, batch, preprocessor, tiny_discriminator, tiny_generator
 
 
 def build(**ema):

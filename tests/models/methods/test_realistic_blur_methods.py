@@ -1,28 +1,23 @@
 """Realistic-blur schemes: frozen BGAN (scheme 1) and joint training (scheme 2)."""
 
-import sys
-from pathlib import Path
-
 import pytest
 import torch
-
-from restorekit.models.methods.blur_synthesis import mix_blur
-from restorekit.models.methods.realistic_blur_separate import AUTO_PREFIXES
-from restorekit.registry import MODELS
-from restorekit.utils.state_dict import load_submodule
-
-sys.path.insert(0, str(Path(__file__).parent))  # --import-mode=importlib: no rootdir
-from rb_helpers import (
+from kit import (
     adam_wrappers,
     batch,
     has_grad,
-    preprocessor,
+    realistic_blur_preprocessor,
     recording_wrappers,
     snapshot,
     tiny_blur_generator,
     tiny_discriminator,
     tiny_generator,
 )
+
+from restorekit.models.methods.blur_synthesis import mix_blur
+from restorekit.models.methods.realistic_blur_separate import AUTO_PREFIXES
+from restorekit.registry import MODELS
+from restorekit.utils.state_dict import load_submodule
 
 
 def load_blur_generator(module, path):
@@ -47,7 +42,7 @@ def build_scheme1(ckpt, **kw):
     cfg = dict(type="RealisticBlurSeparate", generator=tiny_generator(),
                discriminator=tiny_discriminator(), pixel_loss=dict(type="L1Loss"), gan_loss=RBL,
                blur_generator=UNET_BGAN, blur_generator_ckpt=ckpt,
-               data_preprocessor=preprocessor())
+               data_preprocessor=realistic_blur_preprocessor())
     cfg.update(kw)
     return MODELS.build(cfg)
 
@@ -114,7 +109,7 @@ def build_joint(**kw):
                discriminator=tiny_discriminator(), pixel_loss=dict(type="L1Loss"), gan_loss=RBL,
                blur_generator=tiny_blur_generator(), blur_discriminator=tiny_discriminator(),
                blur_pixel_loss=dict(type="L1Loss"), blur_gan_loss=RBL,
-               data_preprocessor=preprocessor())
+               data_preprocessor=realistic_blur_preprocessor())
     cfg.update(kw)
     return MODELS.build(cfg)
 
