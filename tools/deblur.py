@@ -3,6 +3,11 @@
     python tools/deblur.py CONFIG CHECKPOINT INPUT --out-dir OUT [--tile 512]
         [--tile-overlap 32] [--device cpu] [--backend torch|onnxruntime --onnx model.onnx]
         [--fast [fp32|bf16]] [--threads N] [--cfg-options key=value ...]
+    python tools/deblur.py --checkpoint CHECKPOINT INPUT [INPUT ...] --out-dir OUT [...]
+
+``--checkpoint`` needs no config: the architecture is recognised from the file (official
+DBGAN, DeblurGAN-v2, MIMO-UNet(+), NAFNet layouts, or a restorekit checkpoint that records its
+config; :mod:`restorekit.apis.checkpoint_detection`).
 
 INPUT is an image file, a folder (images directly inside it, or with ``--recursive`` in its
 sub-folders) or a quoted glob (``'data/*.png'``). Outputs are PNG files named after the
@@ -28,9 +33,12 @@ from restorekit.datasets.file_utils import is_image_file
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Deblur images with a restorekit model")
-    parser.add_argument("config", help="config file ('none' with --backend onnxruntime)")
-    parser.add_argument("checkpoint", help="checkpoint file ('none' = random weights)")
-    parser.add_argument("input", help="image file, folder or quoted glob pattern")
+    parser.add_argument("paths", nargs="+", metavar="CONFIG CHECKPOINT INPUT",
+                        help="config file ('none' with --backend onnxruntime), checkpoint file "
+                        "('none' = random weights) and an image file, folder or quoted glob; "
+                        "with --checkpoint only the INPUT(s)")
+    parser.add_argument("--checkpoint", dest="auto_checkpoint", metavar="CHECKPOINT",
+                        help="config-free: recognise the architecture from this file")
     parser.add_argument("--out-dir", required=True, help="folder for the restored images")
     parser.add_argument("--tile", type=int, default=None, help="tile size in pixels")
     parser.add_argument("--tile-overlap", type=int, default=32, help="tile overlap (pixels)")
@@ -42,7 +50,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=None, help="CPU threads")
     parser.add_argument("--recursive", action="store_true", help="descend into sub-folders")
     parser.add_argument("--cfg-options", nargs="+", action=DictAction, help="key=value overrides")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    split_positionals(parser, args)
+    return args
+
+
+def split_positionals(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Set ``args.config``, ``args.checkpoint`` and ``args.inputs`` from the positionals:
+    ``CONFIG CHECKPOINT INPUT``, or ``INPUT [INPUT ...]`` with ``--checkpoint``."""
+    if args.auto_checkpoint:
+        args.config, args.checkpoint, args.inputs = None, args.auto_checkpoint, args.paths
+    elif len(args.paths) == 3:
+        args.config, args.checkpoint, args.inputs = args.paths[0], args.paths[1], args.paths[2:]
+    else:
+        parser.error(f"expected CONFIG CHECKPOINT INPUT (or --checkpoint CKPT INPUT...), got "
+                     f"{len(args.paths)} positional argument(s)")
 
 
 def collect_inputs(spec: str, recursive: bool = False) -> list[tuple[str, str]]:
@@ -71,9 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.backend == "onnxruntime" and not args.onnx:
         raise SystemExit("--backend onnxruntime needs --onnx model.onnx")
-    inputs = collect_inputs(args.input, args.recursive)
+    inputs = [pair for spec in args.inputs for pair in collect_inputs(spec, args.recursive)]
     model = None
-    if args.config.lower() != "none":
+    if args.config is None:  # --checkpoint: config-free loading
+        model = init_model(None, args.checkpoint, args.device, args.cfg_options)
+    elif args.config.lower() != "none":
         checkpoint = None if args.checkpoint.lower() == "none" else args.checkpoint
         model = init_model(args.config, checkpoint, args.device, args.cfg_options)
     elif args.backend == "torch":

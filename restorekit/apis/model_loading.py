@@ -147,12 +147,14 @@ def model_size_divisor(model: nn.Module) -> int:
     return divisor
 
 
-def init_model(config: ConfigLike, checkpoint: str | None = None, device: str = "cpu",
-               cfg_options: dict | None = None) -> nn.Module:
+def init_model(config: ConfigLike | None = None, checkpoint: str | None = None,
+               device: str = "cpu", cfg_options: dict | None = None) -> nn.Module:
     """Build ``cfg.model`` with the ``restorekit`` default scope, load weights, eval mode.
 
     Args:
-        config: path of a config file, a :class:`mmengine.config.Config` or a dict.
+        config: path of a config file, a :class:`mmengine.config.Config` or a dict; ``None``
+            builds the model from the checkpoint alone (official layouts or restorekit
+            checkpoints recording their config, :mod:`restorekit.apis.checkpoint_detection`).
         checkpoint: an mmengine checkpoint (``state_dict`` inside) or a plain state dict of the
             model or of its generator; ``None`` keeps the random initialisation (speed runs).
         device: ``'cpu'``, ``'cuda'``, ``'cuda:1'`` ...
@@ -164,6 +166,11 @@ def init_model(config: ConfigLike, checkpoint: str | None = None, device: str = 
         preprocessor's ``pad_mode``, default ``'reflect'``) and ``checkpoint_report``
         (tolerated missing keys).
     """
+    if config is None:  # config-free loading (restorekit/apis/checkpoint_detection.py)
+        from .checkpoint_detection import init_model_from_checkpoint
+        if checkpoint is None:
+            raise ValueError("init_model needs a config, a checkpoint or both")
+        return init_model_from_checkpoint(checkpoint, device, cfg_options)
     cfg = load_config(config)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)

@@ -19,6 +19,9 @@ from restorekit.structures import DataSample
 REPO = Path(__file__).resolve().parents[2]
 CONFIGS = sorted(p for p in (REPO / "configs").rglob("*.py") if "_base_" not in p.parts)
 WEIGHT_KEYS = ("pretrained", "pretrained_backbone", "init_cfg")
+# fully convolutional paper-size networks whose 256-pixel training crop is slow on CPU: one
+# step on a smaller crop runs the same code (their crop size is asserted in their own tests)
+SMALL_CROP = {"nafnet_w32_gopro.py": 32, "nafnet_w64_gopro.py": 32}
 
 
 def strip_weights(node):
@@ -65,7 +68,7 @@ def test_config_builds_and_trains_one_step(path):
     optim = OPTIM_WRAPPER_CONSTRUCTORS.build(dict(type=constructor, optim_wrapper_cfg=optim_cfg))(
         model
     )
-    size = crop_size(cfg)
+    size = SMALL_CROP.get(path.name, crop_size(cfg))
     keys = tuple(getattr(model.data_preprocessor, "image_keys", ("gt",)))
     g = torch.Generator().manual_seed(0)
 

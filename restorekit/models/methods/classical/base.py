@@ -11,7 +11,7 @@ from mmengine.model import BaseModel
 from restorekit.structures import DataSample
 
 from ...data_preprocessor import DeblurDataPreprocessor
-from ..gan_restorer import build_optional
+from ..base_restorer import build_optional
 
 
 class ClassicalRestorer(BaseModel):
