@@ -190,3 +190,15 @@ def test_runner_checkpoint_records_its_config(tmp_path):
     x = torch.rand(1, 3, 20, 20)
     with torch.no_grad():
         assert torch.equal(model(x, mode="tensor"), trained(x, mode="tensor"))
+
+
+def test_fit_classical_checkpoint_loads_its_parameters(tmp_path):
+    wiener = MODELS.build(dict(type="WienerDeconvolution"))
+    wiener.set_params(sigma=2.5, nsr=0.3)
+    path = tmp_path / "wiener.pth"
+    torch.save({"state_dict": wiener.state_dict(),
+                "meta": {"tool": "tools/fit_classical.py", "model": "WienerDeconvolution",
+                         "config": str(tmp_path / "gone.py")}}, path)
+    model = init_model(None, str(path))
+    assert type(model).__name__ == "WienerDeconvolution"
+    assert model.get_params() == {"sigma": 2.5, "nsr": 0.3}
