@@ -117,6 +117,9 @@ def classical_baseline(spec: str, config: Config | None, device: str = "cpu",
         from .model_loading import init_model
 
         model = init_model(None, spec, device)
+        if not hasattr(model, "get_params"):
+            raise TypeError(f"--classical {spec}: {type(model).__name__} is not a classical "
+                            "baseline; pass a checkpoint of tools/fit_classical.py")
         meta = torch.load(spec, map_location="cpu", weights_only=True).get("meta", {})
         fit = meta.get("fit", {})
         return model, (f"{type(model).__name__} {model.get_params()} loaded from {spec} "
