@@ -118,8 +118,9 @@ def prepare_model(spec: str, pairs, args, metrics: Metrics, bar: tqdm) -> dict:
     """Build one model, count it, warm it up and run the quality + memory pass (untimed)."""
     cfg_path, ckpt = split_spec(spec)
     model = init_model(cfg_path, ckpt, args.device)
-    return prepare_entry(model, cfg_path, Path(ckpt).name if ckpt else "random", pairs, args,
-                         metrics, bar)
+    has_weights = any(True for _ in model.parameters())  # classical baselines have none
+    weights = Path(ckpt).name if ckpt else ("random" if has_weights else "config (no weights)")
+    return prepare_entry(model, cfg_path, weights, pairs, args, metrics, bar)
 
 
 def prepare_entry(model, cfg_path: str, weights: str, pairs, args, metrics: Metrics,

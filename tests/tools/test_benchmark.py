@@ -111,3 +111,17 @@ def test_classical_row_is_fitted_on_training_pairs_and_random_rows_are_marked(tm
                                     "--complexity-size", "32", "32"]) == 0
     rows = json.loads((tmp_path / "o2" / "benchmark.json").read_text())["rows"]
     assert [r["weights"] for r in rows] == ["-", "random"]
+
+
+def test_parameter_free_config_without_checkpoint_is_not_marked_random(tmp_path):
+    _write_pairs(tmp_path / "data", ["a"], sigma=1.0, seed=3)
+    cfg = tmp_path / "identity.py"
+    cfg.write_text("model = dict(type='IdentityRestorer')\n")
+    out = tmp_path / "out"
+    assert _tool("benchmark").main(["--models", str(cfg), "--data-root", str(tmp_path / "data"),
+                                    "--repeats", "1", "--out-dir", str(out),
+                                    "--complexity-size", "32", "32"]) == 0
+    data = json.loads((out / "benchmark.json").read_text())
+    row = data["rows"][-1]
+    assert row["weights"] == "config (no weights)" and "RANDOM" not in row["method"]
+    assert "random weights" not in data["meta"]
