@@ -4,9 +4,15 @@
         [--max-images N] [--repeats 3] [--warmup 1] [--device cpu] [--fast fp32|bf16]
         [--tile T] [--threads N] [--out-dir work_dirs/benchmark] [--lpips-net alex]
         [--protocol basicsr|matlab|realblur|niqe]
+        [--classical fit|none|WIENER_CKPT]
 
-A model without ``:CKPT`` runs with random weights (``weights`` column ``random``: its quality
-columns are meaningless; use it for speed). All models are loaded first; latency passes are
+A model without ``:CKPT`` runs with random weights (``weights`` column ``random`` and the
+method marked ``[RANDOM WEIGHTS]``: its quality columns are meaningless; use it for speed).
+Next to the blurry-input row the table shows a classical baseline (``--classical``, default
+``fit``): Wiener deconvolution whose two parameters are fitted on the first 8 training pairs
+(centre 256x256 crops) of the first config, never on the test images
+(:mod:`restorekit.apis.classical_baseline`); or a checkpoint of ``tools/fit_classical.py``.
+All models are loaded first; latency passes are
 interleaved (each image through every model in turn) so load on a shared machine hits all
 models alike. The test set is the first config's ``test_dataloader``
 (the demo test set for the demo configs) or ``--data-root`` with ``blur/`` and ``sharp/``.
@@ -38,6 +44,7 @@ from restorekit.apis.benchmarking import (
     load_folder_pairs,
     median,
 )
+from restorekit.apis.classical_baseline import classical_baseline
 from restorekit.apis.model_loading import load_config
 from restorekit.evaluation.metrics import build_lpips_model, lpips_unavailable_reason, psnr, ssim
 from restorekit.evaluation.protocols import PROTOCOLS, ProtocolScorer
@@ -68,6 +75,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--debug", action="store_true", help="full tracebacks for errors")
     p.add_argument("--protocol", choices=sorted(PROTOCOLS), default=None,
                    help="psnr/ssim (or niqe) columns by a named protocol (docs/metrics.md)")
+    p.add_argument("--classical", default="fit", metavar="fit|none|CKPT",
+                   help="classical-baseline row: fit Wiener on the first config's training "
+                        "pairs (default), none, or a tools/fit_classical.py checkpoint")
     return p.parse_args(argv)
 
 
@@ -118,6 +128,14 @@ def prepare_model(spec: str, pairs, args, metrics: Metrics, bar: tqdm) -> dict:
     """Build one model, count it, warm it up and run the quality + memory pass (untimed)."""
     cfg_path, ckpt = split_spec(spec)
     model = init_model(cfg_path, ckpt, args.device)
+    has_weights = any(True for _ in model.parameters())  # classical baselines have none
+    weights = Path(ckpt).name if ckpt else ("random" if has_weights else "config (no weights)")
+    return prepare_entry(model, cfg_path, weights, pairs, args, metrics, bar)
+
+
+def prepare_entry(model, cfg_path: str, weights: str, pairs, args, metrics: Metrics,
+                  bar: tqdm, label: str | None = None) -> dict:
+    """Count a loaded model, warm it up and run its quality + memory pass (untimed)."""
     gen = getattr(model, "generator", model)
     cx = complexity(gen, tuple(args.complexity_size), model.size_divisor)
     arch = type(gen).__name__ if gen is model else f"{type(model).__name__}/{type(gen).__name__}"
@@ -131,9 +149,11 @@ def prepare_model(spec: str, pairs, args, metrics: Metrics, bar: tqdm) -> dict:
         for _name, blur, sharp in pairs:
             scores.append(metrics(run(blur)[0], _to_tensor(sharp)))
             bar.update(1)
+    method = label or f"{Path(cfg_path).stem} ({arch})"
+    if weights == "random":
+        method += " [RANDOM WEIGHTS]"
     row = {
-        "method": f"{Path(cfg_path).stem} ({arch})",
-        "config": cfg_path, "weights": Path(ckpt).name if ckpt else "random",
+        "method": method, "config": cfg_path, "weights": weights,
         "params_M": cx["params"] / 1e6, "gflops_720p": cx.get("gflops_mmengine"),
         "gmacs_720p_flop_counter": cx.get("gmacs_flop_counter"), "complexity_input": cx["input"],
         "peak_rss_MiB": mem.peak_mib, "inference_mem_MiB": mem.delta_mib,
@@ -246,9 +266,18 @@ def _main(argv: list[str]) -> int:
     check_pair_sizes(pairs)
     metrics = Metrics(args.lpips_net, args.protocol)
     rows = [baseline_row(pairs, metrics)]
-    total = len(args.models) * len(pairs) * (args.repeats + 1)
+    classical, classical_note = classical_baseline(
+        args.classical, None if args.data_root else load_config(first_cfg), args.device)
+    total = (len(args.models) + (classical is not None)) * len(pairs) * (args.repeats + 1)
     with tqdm(total=total, desc="benchmark", unit="img") as bar:
-        entries = [prepare_model(spec, pairs, args, metrics, bar) for spec in args.models]
+        entries = [prepare_entry(classical, "-", "fitted" if args.classical == "fit"
+                                 else Path(args.classical).name, pairs, args, metrics, bar,
+                                 label=f"classical: {type(classical).__name__} "
+                                       f"{classical.get_params()}")
+                   ] if classical is not None else []
+        if entries:  # mmengine counts no FFTs: 0 would read as "free"
+            entries[0]["row"]["gflops_720p"] = None
+        entries += [prepare_model(spec, pairs, args, metrics, bar) for spec in args.models]
         time_interleaved(entries, pairs, args.repeats, bar)
     rows.extend(entry["row"] for entry in entries)
     sizes = sorted({f"{b.shape[0]}x{b.shape[1]}" for _, b, _ in pairs})
@@ -267,7 +296,11 @@ def _main(argv: list[str]) -> int:
                   else f"n/a: {metrics.lpips_reason}"),
         "metrics": (f"protocol {args.protocol!r}: {PROTOCOLS[args.protocol]}" if args.protocol
                     else "PSNR/SSIM on RGB, no border crop, float output (not rounded)"),
+        "classical": classical_note,
     }
+    if any(r.get("weights") == "random" for r in rows):
+        meta["random weights"] = ("rows marked [RANDOM WEIGHTS] were run without a checkpoint: "
+                                  "their quality columns are meaningless, use them for speed")
     paths = write_outputs(rows, meta, args.out_dir)
     print(Path(paths["md"]).read_text())
     print("wrote " + ", ".join(paths.values()))

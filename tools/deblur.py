@@ -4,6 +4,11 @@
         [--tile-overlap 32] [--max-memory MB] [--device cpu]
         [--backend torch|onnxruntime --onnx model.onnx] [--fast [fp32|bf16]] [--threads N]
         [--overwrite] [--cfg-options key=value ...] [--debug]
+    python tools/deblur.py --checkpoint CHECKPOINT INPUT [INPUT ...] --out-dir OUT [...]
+
+``--checkpoint`` needs no config: the architecture is recognised from the file (official
+DBGAN, DeblurGAN-v2, MIMO-UNet(+), NAFNet layouts, or a restorekit checkpoint that records its
+config; :mod:`restorekit.apis.checkpoint_detection`).
 
 INPUT is an image file, a folder (images directly inside it, or with ``--recursive`` in its
 sub-folders) or a quoted glob (``'data/*.png'``). Outputs are PNG files named after the
@@ -37,9 +42,12 @@ EXIT_SOME_FAILED = 1
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Deblur images with a restorekit model")
-    parser.add_argument("config", help="config file ('none' with --backend onnxruntime)")
-    parser.add_argument("checkpoint", help="checkpoint file ('none' = random weights)")
-    parser.add_argument("input", help="image file, folder or quoted glob pattern")
+    parser.add_argument("paths", nargs="+", metavar="CONFIG CHECKPOINT INPUT",
+                        help="config file ('none' with --backend onnxruntime), checkpoint file "
+                        "('none' = random weights) and an image file, folder or quoted glob; "
+                        "with --checkpoint only the INPUT(s)")
+    parser.add_argument("--checkpoint", dest="auto_checkpoint", metavar="CHECKPOINT",
+                        help="config-free: recognise the architecture from this file")
     parser.add_argument("--out-dir", required=True, help="folder for the restored images")
     parser.add_argument("--tile", type=int, default=None,
                         help="tile size in pixels (default: automatic above --max-memory; "
@@ -60,9 +68,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--debug", action="store_true",
                         help="show full tracebacks instead of one-line errors")
     args = parser.parse_args(argv)
+    split_positionals(parser, args)
     if args.tile is not None and args.tile < 0:
         parser.error(f"--tile must be >= 0 (0 = whole image), got {args.tile}")
     return args
+
+
+def split_positionals(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Set ``args.config``, ``args.checkpoint`` and ``args.inputs`` from the positionals:
+    ``CONFIG CHECKPOINT INPUT``, or ``INPUT [INPUT ...]`` with ``--checkpoint``."""
+    if args.auto_checkpoint:
+        args.config, args.checkpoint, args.inputs = None, args.auto_checkpoint, args.paths
+    elif len(args.paths) == 3:
+        args.config, args.checkpoint, args.inputs = args.paths[0], args.paths[1], args.paths[2:]
+    else:
+        parser.error(f"expected CONFIG CHECKPOINT INPUT (or --checkpoint CKPT INPUT...), got "
+                     f"{len(args.paths)} positional argument(s)")
 
 
 def _distinct(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -132,7 +153,7 @@ def _deblur(argv: list[str], ctx: dict) -> int:
         raise ToolError("--backend onnxruntime needs --onnx model.onnx")
     if args.max_memory is not None:
         resolve_budget_mb(args.max_memory)  # validates
-    inputs = collect_inputs(args.input, args.recursive)
+    inputs = [pair for spec in args.inputs for pair in collect_inputs(spec, args.recursive)]
     dests = [Path(args.out_dir) / f"{stem}.png" for _, stem in inputs]
     existing = [str(d) for d in dests if d.exists()]
     if existing and not args.overwrite:
@@ -141,7 +162,9 @@ def _deblur(argv: list[str], ctx: dict) -> int:
                         f"{more}. Nothing was written; pass --overwrite to replace them or "
                         f"choose another --out-dir.")
     model = None
-    if args.config.lower() != "none":
+    if args.config is None:  # --checkpoint: config-free loading
+        model = init_model(None, args.checkpoint, args.device, args.cfg_options)
+    elif args.config.lower() != "none":
         checkpoint = None if args.checkpoint.lower() == "none" else args.checkpoint
         model = init_model(args.config, checkpoint, args.device, args.cfg_options)
     elif args.backend == "torch":

@@ -154,8 +154,8 @@ def model_size_divisor(model: nn.Module) -> int:
     return get_pad_policy(model).divisor
 
 
-def init_model(config: ConfigLike, checkpoint: str | None = None, device: str = "cpu",
-               cfg_options: dict | None = None) -> nn.Module:
+def init_model(config: ConfigLike | None = None, checkpoint: str | None = None,
+               device: str = "cpu", cfg_options: dict | None = None) -> nn.Module:
     """Build the inference part of ``cfg.model`` (``restorekit`` scope), load weights, eval.
 
     A method config gives an :class:`~restorekit.apis.inference_model.InferenceModel`
@@ -165,7 +165,9 @@ def init_model(config: ConfigLike, checkpoint: str | None = None, device: str = 
     weights, with or without ``checkpoint``.
 
     Args:
-        config: path of a config file, a :class:`mmengine.config.Config` or a dict.
+        config: path of a config file, a :class:`mmengine.config.Config` or a dict; ``None``
+            builds the model from the checkpoint alone (official layouts or restorekit
+            checkpoints recording their config, :mod:`restorekit.apis.checkpoint_detection`).
         checkpoint: an mmengine checkpoint (``state_dict`` inside) or a plain state dict of the
             model or of its generator; ``None`` keeps the random initialisation (speed runs).
         device: ``'cpu'``, ``'cuda'``, ``'cuda:1'`` ...
@@ -176,6 +178,11 @@ def init_model(config: ConfigLike, checkpoint: str | None = None, device: str = 
         ``size_divisor`` (see :func:`model_size_divisor`) and ``checkpoint_report``
         (tolerated missing keys, ignored training-only keys).
     """
+    if config is None:  # config-free loading (restorekit/apis/checkpoint_detection.py)
+        from .checkpoint_detection import init_model_from_checkpoint
+        if checkpoint is None:
+            raise ValueError("init_model needs a config, a checkpoint or both")
+        return init_model_from_checkpoint(checkpoint, device, cfg_options)
     cfg = load_config(config)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)

@@ -50,3 +50,67 @@ def test_benchmark_outputs(tmp_path, capsys):
     md = (out / "benchmark.md").read_text()
     assert md.startswith("| method | weights | params_M | gflops_720p")
     assert "blurry input" in capsys.readouterr().out
+
+
+def _write_pairs(root: Path, names: list[str], sigma: float, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    for sub in ("blur", "sharp"):
+        (root / sub).mkdir(parents=True)
+    for name in names:
+        small = rng.integers(0, 256, (12, 10, 3), np.uint8)
+        sharp = cv2.resize(small, (40, 48), interpolation=cv2.INTER_CUBIC)
+        blur = cv2.GaussianBlur(sharp, (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
+        cv2.imwrite(str(root / "sharp" / f"{name}.png"), sharp)
+        cv2.imwrite(str(root / "blur" / f"{name}.png"), blur)
+
+
+def test_classical_row_is_fitted_on_training_pairs_and_random_rows_are_marked(tmp_path):
+    _write_pairs(tmp_path / "train", ["a", "b"], sigma=2.0, seed=1)
+    _write_pairs(tmp_path / "test", ["c", "d"], sigma=2.0, seed=2)
+    dataset = ("dict(type='PairedImageDataset', data_root={root!r}, layout='folders', "
+               "input_dir='blur', target_dir='sharp', pipeline=pipe{extra})")
+    train = dataset.format(root=str(tmp_path / "train"), extra="")
+    test = dataset.format(root=str(tmp_path / "test"), extra=", test_mode=True")
+    cfg = tmp_path / "rrdb.py"
+    cfg.write_text(
+        "default_scope = 'restorekit'\n"
+        "model = dict(type='RRDBNet', mid_channels=8, num_blocks=1, growth_channels=4)\n"
+        "pipe = [dict(type='LoadImageFromFile', key='img'), "
+        "dict(type='LoadImageFromFile', key='gt'), "
+        "dict(type='PackInputs', input_key='img', image_keys=('gt',))]\n"
+        f"train_dataloader = dict(dataset={train})\n"
+        f"test_dataloader = dict(dataset={test})\n")
+    out = tmp_path / "out"
+    assert _tool("benchmark").main(["--models", str(cfg), "--repeats", "1", "--out-dir",
+                                    str(out), "--complexity-size", "32", "32"]) == 0
+    data = json.loads((out / "benchmark.json").read_text())
+    blurry, classical, random_row = data["rows"]
+    assert classical["method"].startswith("classical: WienerDeconvolution")
+    assert classical["weights"] == "fitted" and classical["latency_s"] > 0
+    # a Gaussian-PSF Wiener filter fitted on Gaussian-blurred training pairs beats the input
+    assert classical["psnr"] > blurry["psnr"] + 1.0
+    assert "first 2 training pair(s)" in data["meta"]["classical"]
+    assert "sigma" in data["meta"]["classical"]
+    assert random_row["method"].endswith("[RANDOM WEIGHTS]") and random_row["weights"] == "random"
+    assert "meaningless" in data["meta"]["random weights"]
+    assert "[RANDOM WEIGHTS]" in (out / "benchmark.md").read_text()
+    # --classical none removes the row
+    assert _tool("benchmark").main(["--models", str(cfg), "--repeats", "1", "--out-dir",
+                                    str(tmp_path / "o2"), "--classical", "none",
+                                    "--complexity-size", "32", "32"]) == 0
+    rows = json.loads((tmp_path / "o2" / "benchmark.json").read_text())["rows"]
+    assert [r["weights"] for r in rows] == ["-", "random"]
+
+
+def test_parameter_free_config_without_checkpoint_is_not_marked_random(tmp_path):
+    _write_pairs(tmp_path / "data", ["a"], sigma=1.0, seed=3)
+    cfg = tmp_path / "identity.py"
+    cfg.write_text("model = dict(type='IdentityRestorer')\n")
+    out = tmp_path / "out"
+    assert _tool("benchmark").main(["--models", str(cfg), "--data-root", str(tmp_path / "data"),
+                                    "--repeats", "1", "--out-dir", str(out),
+                                    "--complexity-size", "32", "32"]) == 0
+    data = json.loads((out / "benchmark.json").read_text())
+    row = data["rows"][-1]
+    assert row["weights"] == "config (no weights)" and "RANDOM" not in row["method"]
+    assert "random weights" not in data["meta"]
