@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -30,7 +31,7 @@ def test_benchmark_outputs(tmp_path, capsys):
     ckpt = tmp_path / "rrdb.pth"
     torch.save({"state_dict": init_model(str(rrdb)).state_dict()}, ckpt)
     out = tmp_path / "out"
-    tool = load_tool("benchmark")
+    tool = loadload_tool("benchmark")
     assert tool.main(["--models", f"{rrdb}:{ckpt}", str(unet), "--data-root",
                       str(tmp_path / "data"), "--repeats", "2", "--out-dir", str(out),
                       "--complexity-size", "64", "64"]) == 0
@@ -81,7 +82,7 @@ def test_classical_row_is_fitted_on_training_pairs_and_random_rows_are_marked(tm
         f"train_dataloader = dict(dataset={train})\n"
         f"test_dataloader = dict(dataset={test})\n")
     out = tmp_path / "out"
-    assert _tool("benchmark").main(["--models", str(cfg), "--repeats", "1", "--out-dir",
+    assert load_tool("benchmark").main(["--models", str(cfg), "--repeats", "1", "--out-dir",
                                     str(out), "--complexity-size", "32", "32"]) == 0
     data = json.loads((out / "benchmark.json").read_text())
     blurry, classical, random_row = data["rows"]
@@ -95,7 +96,7 @@ def test_classical_row_is_fitted_on_training_pairs_and_random_rows_are_marked(tm
     assert "meaningless" in data["meta"]["random weights"]
     assert "[RANDOM WEIGHTS]" in (out / "benchmark.md").read_text()
     # --classical none removes the row
-    assert _tool("benchmark").main(["--models", str(cfg), "--repeats", "1", "--out-dir",
+    assert load_tool("benchmark").main(["--models", str(cfg), "--repeats", "1", "--out-dir",
                                     str(tmp_path / "o2"), "--classical", "none",
                                     "--complexity-size", "32", "32"]) == 0
     rows = json.loads((tmp_path / "o2" / "benchmark.json").read_text())["rows"]
@@ -107,7 +108,7 @@ def test_parameter_free_config_without_checkpoint_is_not_marked_random(tmp_path)
     cfg = tmp_path / "identity.py"
     cfg.write_text("model = dict(type='IdentityRestorer')\n")
     out = tmp_path / "out"
-    assert _tool("benchmark").main(["--models", str(cfg), "--data-root", str(tmp_path / "data"),
+    assert load_tool("benchmark").main(["--models", str(cfg), "--data-root", str(tmp_path / "data"),
                                     "--repeats", "1", "--out-dir", str(out),
                                     "--complexity-size", "32", "32"]) == 0
     data = json.loads((out / "benchmark.json").read_text())

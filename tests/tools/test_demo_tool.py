@@ -32,9 +32,7 @@ def test_demo_trains_evaluates_and_writes_table_and_grid(tmp_path):
 
 
 def test_demo_classical_and_nafnet_rows(tmp_path):
-    spec = importlib.util.spec_from_file_location("rk_demo_tool2", REPO / "tools" / "demo.py")
-    demo = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(demo)
+    demo = load_tool("demo")
     work, data = tmp_path / "work", tmp_path / "demo_data"
     rows = demo.main(["--work-dir", str(work), "--data-root", str(data),
                       "--methods", "wiener,nafnet", "--cfg-options", "train_cfg.max_iters=2",
