@@ -7,32 +7,22 @@
 #                                                                 # checkpoints
 # Deblur any image: python tools/deblur.py configs/blur2blur_deblur_gopro.py none in.png \
 #   --out-dir out/
-_base_ = ["_base_/default_runtime.py"]
+_base_ = [
+    "_base_/default_runtime.py",
+    "_base_/datasets/blur2blur_gopro.py",  # val/test: data/blur2blur_gopro/test/{blur,sharp}
+    "_base_/models/mimo_unet.py",
+]
 
-data_root = "data/blur2blur_gopro"
 model = dict(
     type="Blur2BlurDeblurrer",
-    translator=dict(type="MIMOUNet", base_channels=32, num_blocks=8),
+    translator=_base_.mimo_unet,  # as configs/blur2blur_gopro.py trains it
     translator_ckpt="work_dirs/blur2blur_gopro/iter_600000.pth",
-    deblurrer=dict(type="MIMOUNet", base_channels=32, num_blocks=8),
+    deblurrer=_base_.mimo_unet,  # as configs/mimo_unet_gopro.py trains it
     deblurrer_ckpt="work_dirs/mimo_unet_gopro/iter_1578000.pth",  # or a converted official
     # MIMO-UNet.pkl: python tools/converters/mimo_unet.py MIMO-UNet.pkl checkpoints/mimo_unet.pth
     data_preprocessor=dict(type="DeblurDataPreprocessor", pad_size_divisor=1),
 )
-test_pipeline = [
-    dict(type="LoadImageFromFile", key="img"),
-    dict(type="LoadImageFromFile", key="gt"),
-    dict(type="PackInputs", input_key="img", image_keys=("gt",)),
-]
-test_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    sampler=dict(type="DefaultSampler", shuffle=False),
-    dataset=dict(type="PairedImageDataset", data_root=f"{data_root}/test", layout="folders",
-                 input_dir="blur", target_dir="sharp", test_mode=True, pipeline=test_pipeline),
-)
-test_evaluator = dict(type="Evaluator", metrics=[dict(type="PSNR"), dict(type="SSIM")])
-test_cfg = dict(type="TestLoop")
-val_dataloader = test_dataloader
-val_evaluator = test_evaluator
+# inference only: no training data, no optimizer (the base's A/B/C/D train loader is dropped)
+train_dataloader = None
 val_cfg = dict(type="ValLoop")
+test_cfg = dict(type="TestLoop")

@@ -29,10 +29,13 @@
 # Weights: checkpoints/GOPRO_woVAE.pth (BKSE model zoo; or train configs/kernel_wizard_gopro.py
 # and point kernel_encoder_ckpt at its checkpoint).
 # Train: tools/dist_train.sh configs/blur2blur_gopro.py 1
-_base_ = ["_base_/default_runtime.py"]
+_base_ = [
+    "_base_/default_runtime.py",
+    "_base_/datasets/blur2blur_gopro.py",  # A/B/C/D folders, 256 crops, batch 1
+    "_base_/models/mimo_unet.py",
+    "_base_/models/blur2blur.py",
+]
 
-data_root = "data/blur2blur_gopro"
-crop_size = 256
 num_a = 2000  # |A| after split_ratio: set it to your trainA size (one epoch = num_a iterations)
 batch_size = 1
 epoch_iters = num_a // batch_size
@@ -41,55 +44,19 @@ max_iters = (constant_epochs + decay_epochs) * epoch_iters
 
 model = dict(
     type="Blur2Blur",
-    generator=dict(type="MIMOUNet", base_channels=32, num_blocks=8, init="normal", init_std=0.02),
-    discriminator=dict(type="PatchDiscriminator", in_channels=3, base_channels=64, n_layers=3,
-                       norm="instance", kernel_size=4, padding=1),
+    generator=dict(_base_.mimo_unet, init="normal", init_std=0.02),
+    discriminator=_base_.blur2blur_discriminator,
     gan_loss=dict(type="GANLoss", gan_type="hinge", loss_weight=1.0, disc_loss_weight=0.5),
     gradient_penalty=dict(type="GradientPenaltyLoss", loss_weight=1e-4, norm_dims="all",
                           eps=1e-16),
-    # official VGGLoss: torchvision VGG16 slices ending at conv2_2, conv3_3, conv4_1, conv4_3,
-    # conv5_1; its in-place ReLUs turn the first four stored features into post-ReLU ones,
-    # so the effective taps are relu2_2, relu3_3, relu4_1, relu4_3 and (pre-ReLU) conv5_1;
-    # L1, inputs in [0, 1] without ImageNet normalisation
-    perceptual_loss=dict(
-        type="PerceptualLoss",
-        vgg_type="vgg16",
-        pretrained="torchvision://vgg16",
-        layer_weights={"relu2_2": 1 / 32, "relu3_3": 1 / 16, "relu4_1": 1 / 8, "relu4_3": 1 / 4,
-                       "conv5_1": 1.0},
-        use_input_norm=False,
-        criterion="l1",
-        loss_weight=0.8,
-    ),
-    kernel_encoder=dict(type="KernelWizard", nf=64, front_blocks=10, back_blocks=20,
-                        kernel_dim=512, extractor_blocks=4),
+    perceptual_loss=_base_.blur2blur_vgg16_loss,  # VGG16 content loss to the input, 0.8
+    kernel_encoder=_base_.kernel_wizard,  # the one configs/kernel_wizard_gopro.py trains
     kernel_encoder_ckpt="checkpoints/GOPRO_woVAE.pth",
     train_cfg=dict(order="d_first", disc_steps=1, gen_steps=1),
     data_preprocessor=dict(type="DeblurDataPreprocessor",
                            image_keys=("sharp", "known_blur", "known_sharp"), pad_size_divisor=4),
 )
-
-train_pipeline = [
-    dict(type="LoadImageFromFile", key="img"),
-    dict(type="LoadImageFromFile", key="sharp"),
-    dict(type="LoadImageFromFile", key="known_blur"),
-    dict(type="LoadImageFromFile", key="known_sharp"),
-    # A and B: independent crops and flips; C and D: one window for both (an aligned pair)
-    dict(type="PairedRandomCrop", crop_size=crop_size, keys=("img",)),
-    dict(type="PairedRandomCrop", crop_size=crop_size, keys=("sharp",)),
-    dict(type="PairedRandomCrop", crop_size=crop_size, keys=("known_blur", "known_sharp")),
-    dict(type="Flip", keys=("img",), direction="horizontal", prob=0.5),
-    dict(type="Flip", keys=("sharp",), direction="horizontal", prob=0.5),
-    dict(type="PackInputs", input_key="img", image_keys=("sharp", "known_blur", "known_sharp")),
-]
-train_dataloader = dict(
-    batch_size=batch_size,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type="InfiniteSampler", shuffle=True),
-    dataset=dict(type="Blur2BlurDataset", data_root=data_root, phase="train", split_ratio=None,
-                 seed=0, pipeline=train_pipeline),
-)
+train_dataloader = dict(batch_size=batch_size)
 # no validation / test here: the translator's output is a re-blurred image, so metrics
 # against sharp images measure little; evaluate the two-stage model
 # (configs/blur2blur_deblur_gopro.py) instead

@@ -8,27 +8,24 @@
 # not `blur_gamma`). Its checkpoint (keys generator.*) is what Blur2Blur's kernel_encoder_ckpt
 # accepts, as is the official GOPRO_woVAE.pth.
 # Train: tools/dist_train.sh configs/kernel_wizard_gopro.py 4
-_base_ = ["_base_/default_runtime.py", "_base_/datasets/gopro.py"]
+_base_ = [
+    "_base_/default_runtime.py",
+    "_base_/datasets/gopro.py",
+    "_base_/models/blur2blur.py",
+]
 
 max_iters = 600_000
 crop_size = 256
 model = dict(
     type="KernelEncoderTrainer",
-    generator=dict(type="KernelWizard", nf=64, front_blocks=10, back_blocks=20, kernel_dim=512,
-                   extractor_blocks=4),
+    generator=_base_.kernel_wizard,  # the encoder configs/blur2blur_gopro.py loads
     pixel_loss=dict(type="CharbonnierLoss", loss_weight=1.0, eps=1e-3),
     # KernelWizard pads to multiples of 128 (at least 256) itself
     data_preprocessor=dict(type="DeblurDataPreprocessor", pad_size_divisor=1),
 )
-train_pipeline = [
-    dict(type="LoadImageFromFile", key="img"),
-    dict(type="LoadImageFromFile", key="gt"),
-    dict(type="PairedRandomCrop", crop_size=crop_size, keys=("img", "gt")),
-    dict(type="Flip", keys=("img", "gt"), direction="horizontal", prob=0.5),
-    dict(type="Flip", keys=("img", "gt"), direction="vertical", prob=0.5),
-    dict(type="RandomTransposeHW", keys=("img", "gt"), prob=0.5),
-    dict(type="PackInputs", input_key="img", image_keys=("gt",)),
-]
+# the GoPro base pipeline (flips and transposes) with this crop size (docs/configs.md)
+train_pipeline = [dict(step, crop_size=crop_size) if "crop_size" in step else step
+                  for step in _base_.train_pipeline]
 train_dataloader = dict(batch_size=16, dataset=dict(pipeline=train_pipeline))
 # validation: PSNR of the re-blurred sharp frame against the real blurry frame
 optim_wrapper = dict(

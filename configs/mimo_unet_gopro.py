@@ -13,7 +13,11 @@
 # changes. Also trains the known-blur deblurrer of Blur2Blur (configs/blur2blur_gopro.py).
 # Train: tools/dist_train.sh configs/mimo_unet_gopro.py 1
 # Test:  tools/test.py configs/mimo_unet_gopro.py work_dirs/mimo_unet_gopro/iter_1578000.pth
-_base_ = ["_base_/default_runtime.py", "_base_/datasets/gopro.py"]
+_base_ = [
+    "_base_/default_runtime.py",
+    "_base_/datasets/gopro.py",
+    "_base_/models/mimo_unet.py",
+]
 
 epoch_iters = 526  # ceil(2103 / 4)
 max_iters = 3000 * epoch_iters  # 1_578_000
@@ -22,7 +26,7 @@ crop_size = 256
 
 model = dict(
     type="Restorer",
-    generator=dict(type="MIMOUNet", base_channels=32, num_blocks=8),
+    generator=_base_.mimo_unet,
     pixel_loss=dict(type="L1Loss", loss_weight=1.0),
     frequency_loss=dict(type="FFTL1Loss", loss_weight=0.1),
     # MIMO-UNet needs H, W multiples of 4; the GoPro test frames (1280x720) already are

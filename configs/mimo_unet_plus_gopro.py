@@ -4,4 +4,4 @@
 # iterations in total). Official GoPro result: 32.45 dB / 0.957 (README).
 _base_ = ["mimo_unet_gopro.py"]
 
-model = dict(generator=dict(type="MIMOUNetPlus", base_channels=32, _delete_=True))
+model = dict(generator=dict(_base_.mimo_unet_plus, _delete_=True))

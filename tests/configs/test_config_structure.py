@@ -47,10 +47,34 @@ def test_one_bgan_generator_for_bgan_and_both_schemes():
     assert load("demo/realistic_blur_joint_demo.py").model.blur_generator == demo_bgan
 
 
+def without_init(net: dict) -> dict:
+    """A network config without its training-time initialisation arguments."""
+    return {k: v for k, v in net.items() if k not in ("init", "init_std")}
+
+
+# (config that loads a checkpoint, its network key, config that trains it, its network key)
+LOADED_STAGES = [
+    ("blur2blur_gopro.py", "kernel_encoder", "kernel_wizard_gopro.py", "generator"),
+    ("blur2blur_deblur_gopro.py", "translator", "blur2blur_gopro.py", "generator"),
+    ("blur2blur_deblur_gopro.py", "deblurrer", "mimo_unet_gopro.py", "generator"),
+    ("demo/blur2blur_demo.py", "kernel_encoder", "demo/kernel_wizard_demo.py", "generator"),
+    ("demo/blur2blur_two_stage_demo.py", "translator", "demo/blur2blur_demo.py", "generator"),
+    ("demo/blur2blur_two_stage_demo.py", "deblurrer", "demo/mimo_unet_demo.py", "generator"),
+]
+
+
+@pytest.mark.parametrize(("loader", "stage", "trainer", "net"), LOADED_STAGES)
+def test_loaded_stages_are_the_trained_architectures(loader, stage, trainer, net):
+    """A network loaded strictly from another config's checkpoint is that config's block."""
+    assert without_init(load(loader).model[stage]) == without_init(load(trainer).model[net])
+
+
 @pytest.mark.parametrize("name", CONFIGS)
 def test_crop_sizes_are_set_by_name(name):
     """The crop of the training pipeline is the config's ``crop_size``."""
     cfg = load(name)
+    if cfg.train_dataloader is None:
+        pytest.skip("test-only config (train_dataloader is None): no training pipeline to crop")
     crops = [step.crop_size for step in cfg.train_dataloader.dataset.pipeline
              if "crop_size" in step]
     assert crops and set(crops) == {cfg.crop_size}

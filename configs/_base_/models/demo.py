@@ -26,3 +26,11 @@ demo_global_pool_discriminator = dict(
 demo_patch_discriminator = dict(
     type="PatchDiscriminator", in_channels=3, base_channels=16, n_layers=2, norm="none"
 )
+# Blur2Blur demo (restorekit/demo/blur2blur.py): configs/demo/mimo_unet_demo.py trains the
+# known-blur deblurrer and configs/demo/blur2blur_demo.py the translator, both demo_mimo_unet,
+# which configs/demo/blur2blur_two_stage_demo.py loads; configs/demo/kernel_wizard_demo.py
+# trains the kernel encoder blur2blur_demo.py loads. Each must stay the trained architecture.
+demo_mimo_unet = dict(type="MIMOUNet", base_channels=8, num_blocks=2)
+demo_kernel_wizard = dict(
+    type="KernelWizard", nf=8, front_blocks=1, back_blocks=2, kernel_dim=32, extractor_blocks=1
+)

@@ -110,6 +110,9 @@ class Blur2BlurDeblurrer(BaseRestorer):
                    "weights with tools/converters/mimo_unet.py.")
         generator = TwoStageGenerator(translator_net, deblurrer_net, pad_mode)
         super().__init__(generator, None, data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        # inference-only: frozen, so a DDP model wrapper (tools/dist_test.sh) leaves the
+        # generator unwrapped and predict() can call its stages()
+        self.generator.requires_grad_(False)
         self.check_train_cfg()
 
     @torch.no_grad()
