@@ -10,8 +10,8 @@ from reliability_helpers import assert_one_line_error, run
 
 # case -> (extra argv, config text edit (old, new) or None, expected fragments)
 CASES = {
-    "unknown_type": ([], ('type="RRDBNet"', 'type="RRDBNett"'), ["RRDBNett", "Did you mean"]),
-    "misspelled_model_key": ([], ("mid_channels=8", "mid_channel=8"),
+    "unknown_type": ([], ("'type': 'RRDBNet'", "'type': 'RRDBNett'"), ["RRDBNett", "Did you mean"]),
+    "misspelled_model_key": ([], ("'mid_channels': 8", "'mid_channel': 8"),
                              ["model.generator.mid_channel", "Did you mean: mid_channels"]),
     "misspelled_loop_key": (["--cfg-options", "train_cfg.max_iter=3"], None,
                             ["train_cfg.max_iter", "IterBasedTrainLoop"]),

@@ -31,7 +31,7 @@ def test_benchmark_outputs(tmp_path, capsys):
     ckpt = tmp_path / "rrdb.pth"
     torch.save({"state_dict": init_model(str(rrdb)).state_dict()}, ckpt)
     out = tmp_path / "out"
-    tool = loadload_tool("benchmark")
+    tool = load_tool("benchmark")
     assert tool.main(["--models", f"{rrdb}:{ckpt}", str(unet), "--data-root",
                       str(tmp_path / "data"), "--repeats", "2", "--out-dir", str(out),
                       "--complexity-size", "64", "64"]) == 0
