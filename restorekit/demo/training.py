@@ -34,7 +34,9 @@ def load_demo_config(config: str | os.PathLike, work_dir: str | os.PathLike,
                      data_root: str = "data/demo", cfg_options: dict | None = None,
                      seed: int = 0) -> Config:
     """``config`` with its work dir, seed and demo data root set; ``cfg_options`` merged last."""
-    cfg = Config.fromfile(str(config))
+    from restorekit.utils.config_refs import load_config
+
+    cfg: Config = load_config(config)
     cfg.work_dir = str(work_dir)
     cfg.launcher = "none"
     cfg.randomness = dict(seed=seed, deterministic=False)
