@@ -1,0 +1,68 @@
+"""What mmengine's Runner prints on the console, and progress bars instead of log lines.
+
+mmengine logs the system environment, the whole config and the hook order at INFO when a
+Runner is built: hundreds of lines before the first iteration. :func:`build_runner` builds the
+Runner with one of three console policies; the log file (``<work_dir>/<timestamp>/*.log``)
+always keeps everything:
+
+- ``'default'`` (the tools): the environment / config / hook dumps are filtered from the
+  console, training and test log lines stay;
+- ``'quiet'`` (``make demo``): the console shows warnings and errors only; add
+  :class:`~restorekit.engine.hooks.ProgressBarHook` for progress;
+- ``'verbose'`` (``--verbose``): mmengine's behaviour, everything on the console.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from mmengine.runner import Runner
+
+CONSOLE_MODES = ("default", "quiet", "verbose")
+#: first words of the INFO records that ``'default'`` keeps off the console
+DUMP_HEADERS = ("System environment:", "Config:", "Hooks will be executed in the following order")
+
+
+class DumpFilter(logging.Filter):
+    """Drops mmengine's environment, config and hook-order dumps (see :data:`DUMP_HEADERS`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        head = str(record.msg).lstrip("-\n ")[:80]
+        return not head.startswith(DUMP_HEADERS)
+
+
+def configure_console(logger: logging.Logger, mode: str) -> None:
+    """Apply console policy ``mode`` to ``logger``'s console handlers (file handlers kept)."""
+    if mode not in CONSOLE_MODES:
+        raise ValueError(f"console mode must be one of {CONSOLE_MODES}, got {mode!r}")
+    for handler in logger.handlers:
+        if not isinstance(handler, logging.StreamHandler) or isinstance(
+                handler, logging.FileHandler):
+            continue
+        if mode == "quiet":
+            handler.setLevel(max(handler.level, logging.WARNING))
+        elif mode == "default" and not any(isinstance(f, DumpFilter) for f in handler.filters):
+            handler.addFilter(DumpFilter())
+
+
+class ConsoleRunner(Runner):
+    """mmengine's Runner whose logger follows :attr:`console_mode` from its creation on."""
+
+    console_mode = "default"
+
+    def build_logger(self, log_level="INFO", log_file=None, **kwargs):
+        """mmengine's logger, then :func:`configure_console` with :attr:`console_mode`."""
+        logger = super().build_logger(log_level=log_level, log_file=log_file, **kwargs)
+        configure_console(logger, self.console_mode)
+        return logger
+
+
+_RUNNERS = {mode: type(f"{mode.title()}ConsoleRunner", (ConsoleRunner,), {"console_mode": mode})
+            for mode in CONSOLE_MODES}
+
+
+def build_runner(cfg, console: str = "default") -> Runner:
+    """``Runner.from_cfg(cfg)`` with console policy ``console`` (see the module docstring)."""
+    if console not in _RUNNERS:
+        raise ValueError(f"console must be one of {CONSOLE_MODES}, got {console!r}")
+    return _RUNNERS[console].from_cfg(cfg)
