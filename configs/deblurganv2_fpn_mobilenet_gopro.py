@@ -96,3 +96,5 @@ train_dataloader = dict(batch_size=1, dataset=dict(pipeline=train_pipeline))
 model_wrapper_cfg = dict(
     type="MMSeparateDistributedDataParallel", broadcast_buffers=False, find_unused_parameters=True
 )
+# --auto-scale-lr: the lr is tuned for a total batch of 1 (official: 1 GPU x 1)
+auto_scale_lr = dict(enable=False, base_batch_size=1)

@@ -5,9 +5,10 @@ Runner is built: hundreds of lines before the first iteration. :func:`build_runn
 Runner with one of three console policies; the log file (``<work_dir>/<timestamp>/*.log``)
 always keeps everything:
 
-- ``'default'`` (the tools): the environment / config / hook dumps are filtered from the
+- ``'default'`` (the tools): the environment / config / hook dumps and mmengine's notices
+  about its own deprecated internals ("FileClient will be deprecated") are filtered from the
   console, training and test log lines stay;
-- ``'quiet'`` (``make demo``): the console shows warnings and errors only; add
+- ``'quiet'`` (``make demo``): as ``'default'``, and only warnings and errors; add
   :class:`~restorekit.engine.hooks.ProgressBarHook` for progress;
 - ``'verbose'`` (``--verbose``): mmengine's behaviour, everything on the console.
 """
@@ -21,14 +22,19 @@ from mmengine.runner import Runner
 CONSOLE_MODES = ("default", "quiet", "verbose")
 #: first words of the INFO records that ``'default'`` keeps off the console
 DUMP_HEADERS = ("System environment:", "Config:", "Hooks will be executed in the following order")
+#: mmengine's notices about its own internals, which a restorekit user cannot act on
+INTERNAL_NOTICES = ("will be deprecated in future",)
 
 
 class DumpFilter(logging.Filter):
-    """Drops mmengine's environment, config and hook-order dumps (see :data:`DUMP_HEADERS`)."""
+    """Drops mmengine's environment, config and hook-order dumps (:data:`DUMP_HEADERS`) and
+    its deprecation notices about its own internals (:data:`INTERNAL_NOTICES`)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        head = str(record.msg).lstrip("-\n ")[:80]
-        return not head.startswith(DUMP_HEADERS)
+        text = str(record.msg)
+        if any(notice in text for notice in INTERNAL_NOTICES):
+            return False
+        return not text.lstrip("-\n ")[:80].startswith(DUMP_HEADERS)
 
 
 def configure_console(logger: logging.Logger, mode: str) -> None:
@@ -39,9 +45,11 @@ def configure_console(logger: logging.Logger, mode: str) -> None:
         if not isinstance(handler, logging.StreamHandler) or isinstance(
                 handler, logging.FileHandler):
             continue
+        if mode == "verbose":
+            continue
         if mode == "quiet":
             handler.setLevel(max(handler.level, logging.WARNING))
-        elif mode == "default" and not any(isinstance(f, DumpFilter) for f in handler.filters):
+        if not any(isinstance(f, DumpFilter) for f in handler.filters):
             handler.addFilter(DumpFilter())
 
 

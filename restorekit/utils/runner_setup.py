@@ -147,9 +147,10 @@ def add_show_dir(cfg: Config, show_dir: str) -> None:
     cfg.custom_hooks = hooks
 
 
-def add_progress_bar(cfg: Config, **phases: bool) -> None:
-    """Append a ``ProgressBarHook`` (``train=``, ``val=``, ``test=`` flags) to custom_hooks."""
+def add_progress_bar(cfg: Config, **options) -> None:
+    """Append a ``ProgressBarHook`` to custom_hooks (``train=``, ``val=``, ``test=`` flags,
+    ``desc=``), replacing one the config lists."""
     hooks = [h for h in (cfg.get("custom_hooks") or [])
              if str(h.get("type", "")).split(".")[-1] != "ProgressBarHook"]
-    hooks.append(dict(type="ProgressBarHook", **phases))
+    hooks.append(dict(type="ProgressBarHook", **options))
     cfg.custom_hooks = hooks

@@ -32,7 +32,9 @@ def test_dump_filter_drops_only_the_dumps():
     assert not keep.filter(record("\n" + "-" * 60 + "\nSystem environment:\n    sys.platform"))
     assert not keep.filter(record("Config:\nmodel = dict(...)"))
     assert not keep.filter(record("Hooks will be executed in the following order:\n(VERY_HIGH)"))
+    assert not keep.filter(record('"FileClient" will be deprecated in future. Please use ...'))
     assert keep.filter(record("Iter(train) [2/2]  lr: 1e-3  loss: 0.5"))
+    assert keep.filter(record("The model and loaded state dict do not match exactly"))
 
 
 def test_quiet_console_keeps_file_handler_at_info(tmp_path):
@@ -44,6 +46,7 @@ def test_quiet_console_keeps_file_handler_at_info(tmp_path):
     try:
         configure_console(logger, "quiet")
         assert console.level == logging.WARNING and file.level == logging.INFO
+        assert any(isinstance(f, DumpFilter) for f in console.filters) and not file.filters
         with pytest.raises(ValueError, match="console mode"):
             configure_console(logger, "loud")
     finally:

@@ -10,7 +10,7 @@ import cv2
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_demo_trains_evaluates_and_writes_table_and_grid(tmp_path):
+def test_demo_trains_evaluates_and_writes_table_and_grid(tmp_path, capsys):
     spec = importlib.util.spec_from_file_location("rk_demo_tool", REPO / "tools" / "demo.py")
     demo = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(demo)
@@ -35,3 +35,8 @@ def test_demo_trains_evaluates_and_writes_table_and_grid(tmp_path):
     assert grid is not None and grid.shape[0] > 160 and grid.shape[1] > 3 * 160
     # the held-out test photos were generated next to the training ones
     assert (data / "test" / "blur").is_dir() and (data / "train" / "sharp").is_dir()
+    # the console: headers, progress bars (stderr) and the final table, no mmengine log lines
+    captured = capsys.readouterr()
+    assert "| DBGAN (RRDBNet + RDBL) | 2 |" in captured.out
+    assert " - mmengine - " not in captured.out and "System environment" not in captured.out
+    assert "dbgan_demo: 100%" in captured.err
