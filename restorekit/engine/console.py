@@ -71,6 +71,9 @@ _RUNNERS = {mode: type(f"{mode.title()}ConsoleRunner", (ConsoleRunner,), {"conso
 
 def build_runner(cfg, console: str = "default") -> Runner:
     """``Runner.from_cfg(cfg)`` with console policy ``console`` (see the module docstring)."""
+    from restorekit.utils.optional import check_vis_backends
+
     if console not in _RUNNERS:
         raise ValueError(f"console must be one of {CONSOLE_MODES}, got {console!r}")
+    check_vis_backends(cfg)
     return _RUNNERS[console].from_cfg(cfg)
