@@ -3,7 +3,6 @@ folder without the repository (installed with --no-deps beside the test environm
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -69,17 +68,9 @@ def test_help_and_print_config_from_another_folder(installed):
     shipped = installed["site"] / "restorekit" / ".mim" / "configs" / "demo" / "dbgan_demo.py"
     assert str(shipped) in proc.stdout.splitlines()[0]  # the wheel's copy, not the checkout's
     assert "type='DBGAN'" in proc.stdout and "default_scope = 'restorekit'" in proc.stdout
-    proc = run(installed, "train", "--help")
-    assert proc.returncode == 0 and "usage: restorekit train" in proc.stdout
-    assert "--auto-scale-lr" in proc.stdout
 
 
-def test_flops_and_one_training_step_with_the_installed_tools(installed, tiny_pairs):
-    proc = run(installed, "flops", "restorekit::demo/dbgan_demo.py", "--shape", "32", "32",
-               "--json")
-    assert proc.returncode == 0, proc.stderr
-    result = json.loads(proc.stdout)
-    assert result["generator"] == "RRDBNet" and result["params"] > 0
+def test_one_training_step_with_the_installed_train_tool(installed, tiny_pairs):
     config = installed["cwd"] / "tiny.py"
     config.write_text(textwrap.dedent(f"""\
         _base_ = ["restorekit::demo/dbgan_demo.py"]
