@@ -1,8 +1,41 @@
-"""Install restorekit: ``pip install -e ".[tests]"`` (see the Makefile)."""
+"""Install restorekit: ``pip install -e ".[tests]"`` (see the Makefile).
 
+A wheel (``pip wheel .``) also carries ``configs/`` and ``tools/`` as
+``restorekit/.mim/configs`` and ``restorekit/.mim/tools`` (mmagic's ``.mim`` layout), copied
+at build time so git holds one copy. They back ``restorekit::<config>`` references
+(restorekit/utils/config_refs.py) and the ``restorekit`` console command
+(restorekit/cli/main.py) outside a source checkout. Editable installs read the checkout.
+"""
+
+import shutil
 from pathlib import Path
 
 from setuptools import find_packages, setup
+from setuptools.command.build_py import build_py
+
+#: source folder -> file patterns shipped under restorekit/.mim/<folder>
+MIM_FOLDERS = {"configs": ("*.py",), "tools": ("*.py", "*.sh")}
+
+
+class BuildPyWithMim(build_py):
+    """``build_py`` that also copies ``configs/`` and ``tools/`` into ``restorekit/.mim``."""
+
+    def run(self):
+        super().run()
+        if getattr(self, "editable_mode", False):
+            return  # an editable install reads configs/ and tools/ of the checkout
+        here = Path(__file__).resolve().parent
+        for folder, patterns in MIM_FOLDERS.items():
+            dest_root = Path(self.build_lib) / "restorekit" / ".mim" / folder
+            shutil.rmtree(dest_root, ignore_errors=True)
+            for pattern in patterns:
+                for src in (here / folder).rglob(pattern):
+                    if "__pycache__" in src.parts:
+                        continue
+                    dest = dest_root / src.relative_to(here / folder)
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(src, dest)
+
 
 version: dict = {}
 exec(Path("restorekit/version.py").read_text(), version)
@@ -17,6 +50,8 @@ setup(
     python_requires=">=3.9",
     packages=find_packages(include=["restorekit", "restorekit.*"]),
     package_data={"restorekit.evaluation.functional": ["niqe_pris_params.npz"]},
+    cmdclass={"build_py": BuildPyWithMim},
+    entry_points={"console_scripts": ["restorekit = restorekit.cli.main:main"]},
     install_requires=[
         # 2.4: torch.serialization.add_safe_globals, which checkpoint loading with
         # weights_only=True and mmengine's HistoryBuffer needs (docs/reliability.md)

@@ -32,3 +32,5 @@ custom_hooks = [
     dict(type="DeblurVisualizationHook", max_samples=8,
          image_fields=("input_img", "pred_img", "gt_img")),
 ]
+# --auto-scale-lr: the lr is tuned for a total batch of 4 (paper: 1 GPU x 4)
+auto_scale_lr = dict(enable=False, base_batch_size=4)

@@ -21,3 +21,5 @@ model = dict(
     data_preprocessor=dict(type="DeblurDataPreprocessor", pad_size_divisor=1),
 )
 train_dataloader = dict(batch_size=4)
+# --auto-scale-lr: the lr above is tuned for a total batch of 4 (paper: 1 GPU x 4)
+auto_scale_lr = dict(enable=False, base_batch_size=4)

@@ -75,3 +75,5 @@ param_scheduler = dict(
 train_cfg = dict(type="IterBasedTrainLoop", max_iters=max_iters, val_interval=20_000)
 val_cfg = dict(type="ValLoop")
 test_cfg = dict(type="TestLoop")
+# --auto-scale-lr: the lr is tuned for a total batch of 1 (pix2pix: 1 GPU x 1)
+auto_scale_lr = dict(enable=False, base_batch_size=1)

@@ -72,3 +72,5 @@ train_pipeline = [dict(step, crop_size=crop_size) if "crop_size" in step else st
 train_dataloader = dict(batch_size=1, dataset=dict(pipeline=train_pipeline))
 # the frozen backbone yields no gradients during the warm-up: DDP must not wait for them
 model_wrapper_cfg = dict(find_unused_parameters=True)
+# --auto-scale-lr: the lr is tuned for a total batch of 1 (official: 1 GPU x 1)
+auto_scale_lr = dict(enable=False, base_batch_size=1)

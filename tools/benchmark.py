@@ -212,6 +212,9 @@ def write_outputs(rows: list[dict], meta: dict, out_dir: str) -> dict[str, str]:
         writer.writerows({c: ("n/a" if r.get(c) is None else r.get(c)) for c in COLUMNS}
                          for r in rows)
     Path(paths["json"]).write_text(json.dumps({"meta": meta, "rows": rows}, indent=2))
+    from restorekit.utils.optional import require
+
+    require("matplotlib", "The PSNR-vs-latency plot (tables already written)")
     import matplotlib
     import matplotlib.ticker
 

@@ -27,6 +27,8 @@ from mmengine.config import DictAction
 
 from restorekit.apis import init_model
 from restorekit.apis.onnx_export import export_onnx, max_diff, verification_shapes, verify_onnx
+from restorekit.utils.cli import run_tool
+from restorekit.utils.optional import require
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -47,12 +49,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="generator pad_mode override, e.g. 'official' or 'reflect' "
                              "(= --cfg-options model.generator.pad_mode=...)")
     parser.add_argument("--cfg-options", nargs="+", action=DictAction, help="key=value overrides")
+    parser.add_argument("--debug", action="store_true", help="full tracebacks for errors")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Export and verify; returns the exit status (0 ok, 1 verification failed)."""
+    """Export and verify; returns the exit status (0 ok, 1 verification failed, 2 user error:
+    one line, e.g. a missing ``onnx`` / ``onnxruntime`` package with its pip command)."""
+    return run_tool(_export, argv, "export_onnx.py")
+
+
+def _export(argv: list[str]) -> int:
     args = parse_args(argv)
+    require("onnx", "ONNX export")  # both before the model is built
+    require("onnxruntime", "ONNX verification")
     checkpoint = None if args.checkpoint.lower() == "none" else args.checkpoint
     options = dict(args.cfg_options or {})
     if args.pad_mode is not None:

@@ -1,12 +1,15 @@
 """Evaluate a checkpoint on a config's test set.
 
     python tools/test.py CONFIG CHECKPOINT [--out metrics.json] [--save-images DIR]
-                         [--work-dir DIR] [--cfg-options key=value ...] [--launcher ...]
-                         [--debug]
+                         [--show-dir DIR] [--work-dir DIR] [--cfg-options key=value ...]
+                         [--launcher ...] [--verbose] [--debug]
                          [--protocol basicsr|matlab|realblur|niqe]
 
 CHECKPOINT ``none`` loads nothing: the model keeps the weights its config loads itself (the
 two-stage Blur2Blur model names one checkpoint per stage) or its initialisation.
+``--save-images`` writes each restored image, ``--show-dir`` a labelled grid per image
+(input | restored | sharp, PSNR in the caption). A progress bar shows the test pass; the
+environment and config dumps go to the log file only (``--verbose``: also to the console).
 
 Multi-GPU: tools/dist_test.sh CONFIG CHECKPOINT N.
 
@@ -36,12 +39,16 @@ def parse_args(argv=None) -> argparse.Namespace:
                         "loads itself, e.g. Blur2BlurDeblurrer's per-stage checkpoints)")
     parser.add_argument("--out", help="write the metrics as JSON to this file")
     parser.add_argument("--save-images", metavar="DIR", help="write restored images here")
+    parser.add_argument("--show-dir", metavar="DIR",
+                        help="write an input | restored | sharp grid per test image here")
     parser.add_argument("--work-dir", help="where logs go")
     parser.add_argument("--cfg-options", nargs="+", action=CfgOptionsAction,
                         help="key=value overrides")
     parser.add_argument("--launcher", choices=["none", "pytorch", "slurm"], default="none")
     parser.add_argument("--protocol", choices=sorted(PROTOCOLS),
                         help="replace test_evaluator by a named protocol (docs/metrics.md)")
+    parser.add_argument("--verbose", action="store_true",
+                        help="also print the environment and config dumps on the console")
     parser.add_argument("--local-rank", "--local_rank", type=int, default=0)
     parser.add_argument("--debug", action="store_true",
                         help="show full tracebacks instead of one-line errors")
@@ -52,6 +59,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def build_config(args: argparse.Namespace) -> Config:
     from restorekit.utils.runner_setup import (
+        add_progress_bar,
+        add_show_dir,
         default_work_dir,
         select_dist_backend,
         set_dist_timeout,
@@ -75,6 +84,9 @@ def build_config(args: argparse.Namespace) -> Config:
     if args.save_images:
         cfg.setdefault("custom_hooks", [])
         cfg.custom_hooks.append(dict(type="SaveRestoredImagesHook", out_dir=args.save_images))
+    if args.show_dir:
+        add_show_dir(cfg, args.show_dir)
+    add_progress_bar(cfg, train=False, val=False, test=True)
     return cfg
 
 
@@ -107,8 +119,7 @@ def json_safe(metrics: dict) -> dict:
 
 
 def _test(argv: list[str], ctx: dict) -> dict:
-    from mmengine.runner import Runner
-
+    from restorekit.engine.console import build_runner
     from restorekit.engine.safe_checkpoint import (
         allow_mmengine_checkpoint_globals,
         install_safe_checkpoint_loader,
@@ -122,7 +133,7 @@ def _test(argv: list[str], ctx: dict) -> dict:
     timeout = cfg.env_cfg.dist_cfg.get("timeout")
     init_cpu_process_group_if_needed(args.launcher, timeout)
     with clear_timeout_errors(timeout):
-        runner = Runner.from_cfg(cfg)
+        runner = build_runner(cfg, "verbose" if args.verbose else "default")
         if args.checkpoint.lower() != "none":  # none: the config loads its own weights
             load_test_weights(runner, args.checkpoint)
         metrics = runner.test()

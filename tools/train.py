@@ -1,8 +1,13 @@
 """Train a restorekit config with mmengine's Runner.
 
-    python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
+    python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp] [--auto-scale-lr]
                           [--cfg-options key=value ...] [--launcher none|pytorch|slurm]
-                          [--debug]
+                          [--verbose] [--debug]
+
+CONFIG is a file or a shipped config, ``restorekit::dbgan_gopro.py``. ``--auto-scale-lr``
+scales every optimizer's learning rate by (GPUs x batch) / ``auto_scale_lr.base_batch_size``
+(docs/distributed.md). The environment and config dumps go to the log file only
+(``--verbose``: also to the console).
 
 Multi-GPU / multi-node: tools/dist_train.sh CONFIG N (torchrun, --launcher pytorch).
 Without CUDA, distributed runs use gloo on CPU; a collective waits at most
@@ -44,7 +49,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--cfg-options", nargs="+", action=CfgOptionsAction, help="override config keys, key=value"
     )
+    parser.add_argument("--auto-scale-lr", action="store_true",
+                        help="scale the learning rates by (GPUs x batch) / "
+                             "auto_scale_lr.base_batch_size of the config")
     parser.add_argument("--launcher", choices=["none", "pytorch", "slurm"], default="none")
+    parser.add_argument("--verbose", action="store_true",
+                        help="also print the environment and config dumps on the console")
     # torch.distributed.launch passes --local-rank (torch>=2) or --local_rank (older)
     parser.add_argument("--local-rank", "--local_rank", type=int, default=0)
     parser.add_argument("--debug", action="store_true",
@@ -87,6 +97,7 @@ def build_config(args: argparse.Namespace) -> Config:
         add_non_finite_guard,
         default_work_dir,
         enable_amp,
+        enable_auto_scale_lr,
         select_dist_backend,
         set_dist_timeout,
     )
@@ -99,13 +110,14 @@ def build_config(args: argparse.Namespace) -> Config:
     add_non_finite_guard(cfg)
     if args.amp:
         enable_amp(cfg)
+    if args.auto_scale_lr:
+        enable_auto_scale_lr(cfg)
     configure_resume(cfg, args.resume)
     return cfg
 
 
 def _train(argv: list[str], ctx: dict) -> None:
-    from mmengine.runner import Runner
-
+    from restorekit.engine.console import build_runner
     from restorekit.engine.errors import DistributedTimeoutError
     from restorekit.engine.safe_checkpoint import (
         allow_mmengine_checkpoint_globals,
@@ -121,7 +133,7 @@ def _train(argv: list[str], ctx: dict) -> None:
     init_cpu_process_group_if_needed(args.launcher, timeout)
     try:
         with clear_timeout_errors(timeout):
-            runner = Runner.from_cfg(cfg)
+            runner = build_runner(cfg, "verbose" if args.verbose else "default")
             runner.train()
     except DistributedTimeoutError as err:
         # the process group cannot be torn down cleanly while a peer is stuck: exit now

@@ -42,12 +42,16 @@ def _listed(keys: list[str]) -> str:
 
 
 def load_config(config: ConfigLike) -> Config:
-    """A :class:`Config` from a path, a Config or a plain dict (with a ``model`` key)."""
+    """A :class:`Config` from a path (or ``restorekit::`` reference), a Config or a plain
+    dict (with a ``model`` key)."""
     if isinstance(config, Config):
         return config
     if isinstance(config, dict):
         return Config(config)
-    path = Path(config)
+    from restorekit.utils.config_refs import install, resolve_config
+
+    install()  # `restorekit::` references, also in _base_ lists
+    path = Path(resolve_config(config))
     if not path.is_file():
         raise FileNotFoundError(f"Config file '{path}' does not exist. Pass the path of a .py "
                                 f"config, e.g. configs/demo/dbgan_demo.py.")

@@ -125,7 +125,9 @@ def export_onnx(model: nn.Module, out: str, shape: tuple[int, int] = (256, 256),
 
 
 def _write_metadata(path: str, **entries: str) -> None:
-    import onnx
+    from restorekit.utils.optional import require
+
+    onnx = require("onnx", "ONNX export")
 
     proto = onnx.load(path)
     del proto.metadata_props[:]

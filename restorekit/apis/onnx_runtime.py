@@ -38,7 +38,9 @@ class OnnxRuntimeGenerator:
         if not os.path.isfile(path):
             raise FileNotFoundError(f"ONNX model '{path}' does not exist. Export one with "
                                     f"tools/export_onnx.py CONFIG CHECKPOINT --out {path}.")
-        import onnxruntime as ort
+        from restorekit.utils.optional import require
+
+        ort = require("onnxruntime", "Running an ONNX model")
 
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL

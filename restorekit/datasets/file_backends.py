@@ -54,6 +54,9 @@ def _lmdb_backend(backend_args: dict):
     not cross a ``fork``: DataLoader workers open their own)."""
     from mmengine.fileio.backends import LmdbBackend
 
+    from restorekit.utils.optional import require
+
+    require("lmdb", "Reading LMDB datasets (backend='lmdb')")
     kwargs = {k: v for k, v in backend_args.items() if k not in ("backend", "db_path")}
     cache_key = (os.getpid(), str(backend_args["db_path"]), repr(sorted(kwargs.items())))
     backend = _LMDB_CACHE.get(cache_key)
@@ -82,7 +85,9 @@ def get_bytes(path: str, backend_args: dict | None = None) -> bytes:
             raise ImageReadError(f"backend_args={backend_args!r} has no db_path for key '{path}'.")
         try:
             data = _lmdb_backend(backend_args).get(path)
-        except Exception as err:  # lmdb.Error, a missing lmdb package, a non-ASCII key
+        except ImportError:  # the lmdb package is missing: one message, not one per image
+            raise
+        except Exception as err:  # lmdb.Error, a non-ASCII key
             raise ImageReadError(
                 f"Cannot read {describe(path, backend_args)}: {type(err).__name__}: {err}"
             ) from err

@@ -64,7 +64,9 @@ class LmdbWriter:
 
     def __init__(self, out: str | os.PathLike, map_size: int = 1 << 30,
                  overwrite: bool = False) -> None:
-        import lmdb
+        from restorekit.utils.optional import require
+
+        lmdb = require("lmdb", "Packing LMDB databases")
 
         self.out = Path(out)
         if self.out.exists() and not overwrite:

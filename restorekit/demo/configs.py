@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-#: searched in order: configs shipped inside the package, then the source checkout's configs/
-CONFIG_ROOTS = (
-    Path(__file__).resolve().parents[1] / ".configs",
-    Path(__file__).resolve().parents[2] / "configs",
-)
+from restorekit.utils.config_refs import shipped_config
 
 
 def find_config(name: str) -> Path:
-    """The path of a shipped config such as ``'demo/dbgan_demo.py'``.
+    """The path of a shipped config such as ``'demo/dbgan_demo.py'`` (the file behind
+    ``restorekit::demo/dbgan_demo.py``; see :mod:`restorekit.utils.config_refs`).
 
     Raises:
         FileNotFoundError: no root holds it (the message lists the roots searched).
     """
-    for root in CONFIG_ROOTS:
-        path = root / name
-        if path.is_file():
-            return path
-    roots = ", ".join(str(r) for r in CONFIG_ROOTS)
-    raise FileNotFoundError(f"config {name!r} not found in {roots}; pass a config path instead")
+    return shipped_config(name)

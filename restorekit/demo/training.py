@@ -34,7 +34,9 @@ def load_demo_config(config: str | os.PathLike, work_dir: str | os.PathLike,
                      data_root: str = "data/demo", cfg_options: dict | None = None,
                      seed: int = 0) -> Config:
     """``config`` with its work dir, seed and demo data root set; ``cfg_options`` merged last."""
-    cfg = Config.fromfile(str(config))
+    from restorekit.utils.config_refs import load_config
+
+    cfg: Config = load_config(config)
     cfg.work_dir = str(work_dir)
     cfg.launcher = "none"
     cfg.randomness = dict(seed=seed, deterministic=False)
@@ -54,22 +56,25 @@ def train_config(
     cfg_options: dict | None = None,
     amp: bool = False,
     seed: int = 0,
+    console: str = "quiet",
 ) -> tuple[torch.nn.Module, Path, float]:
     """Train ``config`` on the demo data with its own schedule.
 
     ``cfg_options`` is merged into the config as ``--cfg-options`` would (dotted keys); tests
-    use it for tiny budgets. Returns ``(model in eval mode, last checkpoint path, seconds)``.
+    use it for tiny budgets. The console shows a progress bar and warnings only (``console``:
+    see :func:`restorekit.engine.console.build_runner`); the log file under ``work_dir`` has
+    everything. Returns ``(model in eval mode, last checkpoint path, seconds)``.
     """
-    from mmengine.runner import Runner
-
-    from restorekit.utils.runner_setup import enable_amp
+    from restorekit.engine.console import build_runner
+    from restorekit.utils.runner_setup import add_progress_bar, enable_amp
 
     cfg = load_demo_config(config, work_dir, data_root, cfg_options, seed)
     if amp:
         enable_amp(cfg)
+    add_progress_bar(cfg, train=True, val=True, test=False, desc=Path(config).stem)
     allow_mmengine_checkpoint_globals()
     start = time.perf_counter()
-    runner = Runner.from_cfg(cfg)
+    runner = build_runner(cfg, console)
     runner.train()
     seconds = time.perf_counter() - start
     model = runner.model.module if hasattr(runner.model, "module") else runner.model

@@ -61,14 +61,20 @@ def __getattr__(name: str):
 def load_config_checked(path: str, cfg_options: dict | None = None, what: str = "config"):
     """``Config.fromfile(path)`` + ``--cfg-options``, with errors that name the file / key.
 
+    ``path`` may be a ``restorekit::`` reference to a shipped config
+    (:mod:`restorekit.utils.config_refs`).
+
     Raises FileNotFoundError / IsADirectoryError for the path, SyntaxError with the config's
     file name (mmengine reports ``<unknown>``) and :class:`ConfigOptionError` for an override
     whose type cannot replace the config's value.
     """
     from mmengine.config import Config
 
+    from .config_refs import install, resolve_config
     from .runner_setup import check_cfg_options
 
+    install()  # `restorekit::` references in _base_ lists
+    path = resolve_config(path)
     if os.path.isdir(path):
         raise IsADirectoryError(21, f"The {what} path is a folder, not a .py file", path)
     if not os.path.isfile(path):

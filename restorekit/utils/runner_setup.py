@@ -108,3 +108,49 @@ def check_cfg_options(cfg: Config, options: dict | None) -> None:
         if not ok:
             raise ConfigOptionError(
                 f"--cfg-options {key}={value!r}: expected {want} (the config has {key}={old!r}).")
+
+
+def enable_auto_scale_lr(cfg: Config) -> int:
+    """``--auto-scale-lr``: set ``auto_scale_lr.enable = True``; returns ``base_batch_size``.
+
+    mmengine's Runner then multiplies the learning rate of every optimizer (each wrapper of
+    an ``OptimWrapperDict``: generator and discriminator alike) by
+    ``world_size * train_dataloader.batch_size / base_batch_size`` before the schedulers are
+    built (linear scaling rule, Goyal et al. 2017). docs/distributed.md has the table.
+
+    Raises:
+        ConfigOptionError: the config has no ``auto_scale_lr.base_batch_size``.
+    """
+    from .cli import ConfigOptionError
+
+    scale = cfg.get("auto_scale_lr") or {}
+    if not scale.get("base_batch_size"):
+        raise ConfigOptionError(
+            "--auto-scale-lr needs auto_scale_lr = dict(enable=False, base_batch_size=N) in the "
+            "config (N = the total batch the config's learning rates were tuned for); add it or "
+            "pass --cfg-options auto_scale_lr.base_batch_size=N.")
+    cfg.auto_scale_lr = dict(scale, enable=True)
+    return int(scale["base_batch_size"])
+
+
+def add_show_dir(cfg: Config, show_dir: str) -> None:
+    """``--show-dir``: write a labelled grid (input | restored | sharp, PSNR in the caption)
+    of every test image to ``show_dir`` through ``DeblurVisualizationHook`` (the config's
+    instance if it has one, keeping its fields)."""
+    hooks = list(cfg.get("custom_hooks") or [])
+    found = [h for h in hooks if str(h.get("type", "")).split(".")[-1] == "DeblurVisualizationHook"]
+    if not found:
+        found = [dict(type="DeblurVisualizationHook")]
+        hooks.extend(found)
+    for hook in found:
+        hook.update(out_dir=show_dir, max_samples=None, on_test=True)
+    cfg.custom_hooks = hooks
+
+
+def add_progress_bar(cfg: Config, **options) -> None:
+    """Append a ``ProgressBarHook`` to custom_hooks (``train=``, ``val=``, ``test=`` flags,
+    ``desc=``), replacing one the config lists."""
+    hooks = [h for h in (cfg.get("custom_hooks") or [])
+             if str(h.get("type", "")).split(".")[-1] != "ProgressBarHook"]
+    hooks.append(dict(type="ProgressBarHook", **options))
+    cfg.custom_hooks = hooks

@@ -6,7 +6,7 @@ import cv2
 from kit import load_tool
 
 
-def test_demo_trains_evaluates_and_writes_table_and_grid(tmp_path):
+def test_demo_trains_evaluates_and_writes_table_and_grid(tmp_path, capsys):
     demo = load_tool("demo")
     work, data = tmp_path / "work", tmp_path / "demo_data"
     rows = demo.main(
@@ -29,6 +29,11 @@ def test_demo_trains_evaluates_and_writes_table_and_grid(tmp_path):
     assert grid is not None and grid.shape[0] > 160 and grid.shape[1] > 3 * 160
     # the held-out test photos were generated next to the training ones
     assert (data / "test" / "blur").is_dir() and (data / "train" / "sharp").is_dir()
+    # the console: headers, progress bars (stderr) and the final table, no mmengine log lines
+    captured = capsys.readouterr()
+    assert "| DBGAN (RRDBNet + RDBL) | 2 |" in captured.out
+    assert " - mmengine - " not in captured.out and "System environment" not in captured.out
+    assert "dbgan_demo: 100%" in captured.err
 
 
 def test_demo_classical_and_nafnet_rows(tmp_path):

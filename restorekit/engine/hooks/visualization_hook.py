@@ -54,20 +54,24 @@ class DeblurVisualizationHook(Hook):
     name: ``<phase>_<key>``, step = training iteration.
 
     Args:
-        max_samples: grids per validation / test run.
+        max_samples: grids per validation / test run (``None``: all).
         image_fields: data-sample fields to put side by side.
         on_test: also send grids in ``tools/test.py`` runs.
+        out_dir: also write each grid as ``<out_dir>/<key>.png`` (uint8 RGB), the folder tree
+            of the test set mirrored (``tools/test.py --show-dir``).
     """
 
     priority = "LOW"
 
     def __init__(
         self,
-        max_samples: int = 8,
+        max_samples: int | None = 8,
         image_fields: Sequence[str] = ("input_img", "pred_img", "gt_img"),
         on_test: bool = True,
+        out_dir: str | None = None,
     ) -> None:
         self.max_samples = max_samples
+        self.out_dir = out_dir
         self.image_fields = tuple(image_fields)
         self.on_test = on_test
         self._written = 0
@@ -87,7 +91,7 @@ class DeblurVisualizationHook(Hook):
 
     def _write(self, runner, outputs, phase: str) -> None:
         for sample in outputs:
-            if self._written >= self.max_samples:
+            if self.max_samples is not None and self._written >= self.max_samples:
                 return
             fields = [f for f in self.image_fields if sample.get(f) is not None]
             if not fields:
@@ -97,7 +101,20 @@ class DeblurVisualizationHook(Hook):
                              [f.removesuffix("_img") for f in fields],
                              self._caption(sample, phase, runner.iter))
             runner.visualizer.add_image(f"{phase}_{key}", grid, step=runner.iter)
+            if self.out_dir:
+                self._save(grid, str(sample.metainfo.get("key", f"sample_{self._written}")))
             self._written += 1
+
+    def _save(self, grid, key: str) -> None:
+        """``grid`` (uint8 HWC RGB) as ``<out_dir>/<key>.png``."""
+        import os.path as osp
+
+        from restorekit.engine.atomic_backend import atomic_write_bytes
+
+        ok, buf = cv2.imencode(".png", cv2.cvtColor(grid, cv2.COLOR_RGB2BGR))
+        if not ok:
+            raise OSError(f"could not encode the grid of {key}")
+        atomic_write_bytes(buf.tobytes(), osp.join(self.out_dir, f"{key}.png"))
 
     def after_val_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
         if outputs:

@@ -1,0 +1,2 @@
+"""The ``restorekit`` console command (:mod:`restorekit.cli.main`) and its in-package
+subcommands (``print-config``, ``flops``)."""
