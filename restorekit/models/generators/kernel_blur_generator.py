@@ -12,7 +12,12 @@ to sRGB. Its output is therefore a blur of its input by construction: no tone cu
 colour cast can be produced, only the redistribution of light that a camera shake does.
 Real photos also carry sensor noise and compression: an optional residual, bounded by
 ``residual_scale * tanh`` and made zero-mean per image and channel (it cannot shift the tone
-either), is added in sRGB after the blur.
+either), is added in sRGB after the blur. With ``residual_mode='noise'`` the residual is
+fresh per-pixel noise instead, ``residual_scale * sigmoid(a) * z`` with z ~ N(0, 1) and a
+predicted per pixel and channel (a learned, signal-dependent noise level; still zero-mean):
+a deterministic residual cannot make sensor noise, and without noise a discriminator that
+sees the real domain's noise pushes the kernels towards a delta (sharpening adds high
+frequencies) instead of towards the real blur.
 
 Shapes: ``sharp`` (N, 3, H, W) in [0, 1], any H, W >= 1; output (N, 3, H, W) in [0, 1].
 """
@@ -31,6 +36,7 @@ from .bgan_generator import _NOISE_MODES, draw_noise
 
 _LIGHT = ("srgb", "gamma", "none")
 _INITS = ("gaussian", "delta")
+_RESIDUALS = ("tanh", "noise")
 _TOE = 1e-4  # linear light below which 'gamma' is a straight line (bounded gradient at 0)
 
 
@@ -56,6 +62,28 @@ def to_srgb(x: torch.Tensor, curve: str = "srgb", gamma: float = 2.2) -> torch.T
         knee = _TOE ** (1 / gamma)
         return torch.where(x < _TOE, x * (knee / _TOE), x.clamp(min=_TOE) ** (1 / gamma))
     return x
+
+
+def apply_image_kernels(img: torch.Tensor, kernels: torch.Tensor) -> torch.Tensor:
+    """One kernel per image (the ``region_size=0`` case of :func:`apply_pixel_kernels`, same
+    gather form and borders) as a grouped convolution: about 10x faster on CPU.
+
+    Args:
+        img: (N, C, H, W).
+        kernels: (N, k * k) weights, k odd, row-major taps.
+
+    Returns:
+        (N, C, H, W).
+    """
+    n, c, h, w = img.shape
+    k = math.isqrt(kernels.shape[1])
+    if k * k != kernels.shape[1] or k % 2 == 0 or kernels.shape[0] != n:
+        raise ValueError(f"kernels must be ({n}, k*k) with odd k, got {tuple(kernels.shape)}")
+    r = k // 2
+    mode = "reflect" if min(h, w) > r else "replicate"
+    padded = F.pad(img, (r, r, r, r), mode=mode).reshape(1, n * c, h + 2 * r, w + 2 * r)
+    weight = kernels.view(n, 1, 1, k, k).expand(n, c, 1, k, k).reshape(n * c, 1, k, k)
+    return F.conv2d(padded, weight, groups=n * c).view(n, c, h, w)
 
 
 def apply_pixel_kernels(img: torch.Tensor, kernels: torch.Tensor) -> torch.Tensor:
@@ -102,6 +130,9 @@ class KernelBlurGenerator(nn.Module):
         gamma: exponent of ``'gamma'`` (2.2).
         residual_scale: bound of the zero-mean noise / compression residual added after the
             blur (0 = none, the output is a pure blur; e.g. 0.03 for noisy JPEG domains).
+        residual_mode: ``'tanh'`` (deterministic ``residual_scale * tanh(a)``) or
+            ``'noise'`` (``residual_scale * sigmoid(a) * z``, z ~ N(0, 1) per pixel, drawn
+            with ``generator`` when given); both made zero-mean per image and channel.
         init_kernel / init_sigma: initial kernel, ``'gaussian'`` (default, sigma 1 px) or
             ``'delta'`` (identity); the last conv starts with tiny weights and the log of this
             kernel as bias (floor ``1e-3 / k^2``), so every pixel starts with ~this kernel.
@@ -111,14 +142,16 @@ class KernelBlurGenerator(nn.Module):
 
     def __init__(self, kernel_size: int = 13, mid_channels: int = 32, num_layers: int = 4,
                  region_size: int = 1, linear_light: str = "srgb", gamma: float = 2.2,
-                 residual_scale: float = 0.0, init_kernel: str = "gaussian",
+                 residual_scale: float = 0.0, residual_mode: str = "tanh",
+                 init_kernel: str = "gaussian",
                  init_sigma: float = 1.0, noise_mode: str = "tiled_vector",
                  noise_channels: int = 4, noise_scale: float = 1.0) -> None:
         super().__init__()
         if kernel_size < 1 or kernel_size % 2 == 0:
             raise ValueError(f"kernel_size must be odd and >= 1, got {kernel_size}")
         checks = ((linear_light, _LIGHT, "linear_light"), (init_kernel, _INITS, "init_kernel"),
-                  (noise_mode, _NOISE_MODES, "noise_mode"))
+                  (noise_mode, _NOISE_MODES, "noise_mode"),
+                  (residual_mode, _RESIDUALS, "residual_mode"))
         for value, allowed, name in checks:
             if value not in allowed:
                 raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
@@ -127,7 +160,7 @@ class KernelBlurGenerator(nn.Module):
                              "num_layers >= 1")
         self.kernel_size, self.region_size = int(kernel_size), int(region_size)
         self.linear_light, self.gamma = linear_light, float(gamma)
-        self.residual_scale = float(residual_scale)
+        self.residual_scale, self.residual_mode = float(residual_scale), residual_mode
         self.noise_mode, self.noise_channels = noise_mode, int(noise_channels)
         self.noise_scale = float(noise_scale)
         layers: list[nn.Module] = []
@@ -175,6 +208,17 @@ class KernelBlurGenerator(nn.Module):
             logits = pooled.repeat_interleave(s, 2).repeat_interleave(s, 3)[:, :, :h, :w]
         return logits
 
+    def _mean_head(self, feat: torch.Tensor) -> torch.Tensor:
+        """``self.head(feat).mean((2, 3))`` (N, out) without the full-resolution head: the
+        mean of a 3x3 convolution is its weights applied to the means of the 9 shifted
+        windows of the zero-padded features (exact; the head is the costly layer)."""
+        h, w = feat.shape[-2:]
+        padded = F.pad(feat, (1, 1, 1, 1))
+        means = torch.stack([padded[:, :, i:i + h, j:j + w].mean((2, 3))
+                             for i in range(3) for j in range(3)], dim=-1)  # (N, C, 9)
+        weight = self.head.weight.flatten(2)  # (out, C, 9)
+        return torch.einsum("nck,ock->no", means, weight) + self.head.bias
+
     def blur_parts(self, sharp: torch.Tensor, noise: torch.Tensor | None = None,
                    generator: torch.Generator | None = None) -> dict[str, torch.Tensor]:
         """The pieces of :meth:`forward`: ``kernels`` (N, k^2, H, W), ``linear_in`` and
@@ -191,15 +235,28 @@ class KernelBlurGenerator(nn.Module):
                 raise ValueError(f"noise must be {(n, self.noise_channels, h, w)}, got "
                                  f"{tuple(noise.shape)}")
             x = torch.cat([sharp, noise.to(sharp.dtype)], dim=1)
-        head = self.head(self.body(x))
-        kernels = torch.softmax(self._pool(head[:, : self.kernel_size**2]), dim=1)
+        feat = self.body(x)
+        taps = self.kernel_size**2
         linear_in = to_linear(sharp, self.linear_light, self.gamma)
+        if self.region_size == 0:  # one kernel per image: fast path, same values
+            kernel = torch.softmax(self._mean_head(feat)[:, :taps], dim=1)
+            kernels = kernel[:, :, None, None].expand(-1, -1, h, w)
+            linear_out = apply_image_kernels(linear_in, kernel)
+        else:
+            kernels = torch.softmax(self._pool(self.head(feat)[:, :taps]), dim=1)
+            linear_out = apply_pixel_kernels(linear_in, kernels)
         residual = None
         if self.residual_scale > 0:
-            residual = self.residual_scale * torch.tanh(head[:, -3:])
+            res = F.conv2d(feat, self.head.weight[-3:], self.head.bias[-3:], padding=1)
+            if self.residual_mode == "noise":
+                z = torch.randn(res.shape, generator=generator, device=res.device,
+                                dtype=res.dtype)
+                residual = self.residual_scale * torch.sigmoid(res) * z
+            else:
+                residual = self.residual_scale * torch.tanh(res)
             residual = residual - residual.mean((2, 3), keepdim=True)
         return dict(kernels=kernels, linear_in=linear_in, residual=residual,
-                    linear_out=apply_pixel_kernels(linear_in, kernels))
+                    linear_out=linear_out)
 
     def forward(self, sharp: torch.Tensor, noise: torch.Tensor | None = None,
                 generator: torch.Generator | None = None) -> torch.Tensor:
