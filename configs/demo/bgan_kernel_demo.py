@@ -17,10 +17,13 @@ model = dict(
         num_layers=3,
         region_size=0,  # one kernel per image (noise-dependent): the fast grouped-conv path
         linear_light="srgb",
-        residual_scale=0.05,
+        residual_scale=0.02,
+        residual_min=0.01,  # sensor-noise floor (std, sRGB)
         residual_mode="noise",  # learned per-pixel noise level: the real domain is noisy
-        init_kernel="gaussian",
-        init_sigma=1.5,
+        kernel_mode="trajectory",  # a shake path (4 control points), not a free softmax
+        path_points=4,
+        path_sigma=0.4,
+        init_length=3.0,
         noise_mode="tiled_vector",
         noise_channels=4,
         noise_scale=1.0,
@@ -29,13 +32,13 @@ model = dict(
         type="PatchDiscriminator", in_channels=3, base_channels=16, n_layers=2, norm="none"
     ),
     pixel_loss=dict(type="LowPassLoss", scale=4, mode="area", loss_weight=1.0),
-    gan_loss=dict(type="RelativisticAverageLoss", mode="ls", loss_weight=0.005),
+    gan_loss=dict(type="RelativisticAverageLoss", mode="ls", loss_weight=0.05),
     train_cfg=dict(disc_steps=1, gen_steps=1, disc_init_steps=0),
     data_preprocessor=dict(type="DeblurDataPreprocessor", image_keys=("gt", "real_blur")),
 )
 optim_wrapper = dict(
     constructor="MultiOptimWrapperConstructor",
-    generator=dict(type="OptimWrapper", optimizer=dict(type="Adam", lr=2e-3, betas=(0.5, 0.99))),
+    generator=dict(type="OptimWrapper", optimizer=dict(type="Adam", lr=5e-4, betas=(0.5, 0.99))),
     discriminator=dict(
         type="OptimWrapper", optimizer=dict(type="Adam", lr=5e-4, betas=(0.5, 0.99))
     ),

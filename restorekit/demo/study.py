@@ -58,6 +58,20 @@ def schedule_options(iters: int | None) -> dict:
             "param_scheduler.T_max": iters, "default_hooks.checkpoint.interval": iters}
 
 
+def bgan_options(kind: str) -> dict:
+    """cfg_options that copy the gated BGAN (:data:`BGAN_CONFIG`) into a scheme-1 arm (its
+    generator) or a joint arm (generator, content loss, RBL), so the arms always use the
+    gated BGAN even if their own copies drift."""
+    from mmengine.config import Config
+
+    bgan = Config.fromfile(str(find_config(BGAN_CONFIG))).model
+    opts = {"model.blur_generator": dict(bgan.generator.to_dict(), _delete_=True)}
+    if kind == "joint":
+        opts["model.blur_pixel_loss"] = dict(bgan.pixel_loss.to_dict(), _delete_=True)
+        opts["model.blur_gan_loss"] = dict(bgan.gan_loss.to_dict(), _delete_=True)
+    return opts
+
+
 def _bgan_samples_from_joint(samples: list) -> list[dict]:
     """Joint-scheme samples -> BGAN-style (pred = BGAN(sharp), input = sharp, gt = real)."""
     return [dict(pred_img=s.synthetic_blur_img, input_img=s.gt_img, gt_img=s.input_img)
@@ -124,10 +138,10 @@ def run_unit(arm: str, seed: int, work: str | os.PathLike, data_root: str = "dat
             result["bgan"] = blur_realism(bgan_samples)
             result["bgan_checks"] = gate_checks(result["bgan"])
             result["bgan_passed"] = all(c["passed"] for c in result["bgan_checks"])
-            gen = load_demo_config(bgan_cfg, work / "unused", data_root).model.generator
-            opts = {**opts, "model.blur_generator": gen.to_dict(),
-                    "model.blur_generator_ckpt": str(ckpt)}
+            opts = {**opts, **bgan_options("separate"), "model.blur_generator_ckpt": str(ckpt)}
             bgan_tiles = _tiles(bgan_samples, "pred_img")
+        if spec["kind"] == "joint":
+            opts = {**opts, **bgan_options("joint")}
         model, _, result["train_seconds"] = train_config(
             find_config(spec["config"]), out_dir, data_root, opts, seed=seed)
         real = predict_split(model, data_root, "test_realblur")

@@ -1,6 +1,6 @@
 # Study arm A3, scheme 2 (docs/experiments/realistic_blur.md): the A1 DBGAN (generator,
 # discriminator, losses, optimiser of configs/demo/dbgan_demo.py) and the gated BGAN
-# (generator, discriminator, LowPassLoss + 0.005 RBL, optimiser of
+# (generator, discriminator, LowPassLoss + RBL, optimiser of
 # configs/demo/bgan_kernel_demo.py) trained jointly on the sharp training crops + the unpaired
 # real-blur domain; DBGAN learns from BGAN's detached blur. Same crop (48 px), batch (16) and
 # 300 iterations as A1. The study copies blur_generator from the BGAN config.
@@ -23,10 +23,13 @@ model = dict(
         num_layers=3,
         region_size=0,
         linear_light="srgb",
-        residual_scale=0.05,
+        residual_scale=0.02,
+        residual_min=0.01,  # sensor-noise floor (std, sRGB)
         residual_mode="noise",
-        init_kernel="gaussian",
-        init_sigma=1.5,
+        kernel_mode="trajectory",
+        path_points=4,
+        path_sigma=0.4,
+        init_length=3.0,
         noise_mode="tiled_vector",
         noise_channels=4,
         noise_scale=1.0,
@@ -35,7 +38,7 @@ model = dict(
         type="PatchDiscriminator", in_channels=3, base_channels=16, n_layers=2, norm="none"
     ),
     blur_pixel_loss=dict(type="LowPassLoss", scale=4, mode="area", loss_weight=1.0),
-    blur_gan_loss=dict(type="RelativisticAverageLoss", mode="ls", loss_weight=0.005),
+    blur_gan_loss=dict(type="RelativisticAverageLoss", mode="ls", loss_weight=0.05),
     real_pair_ratio=0.0,
     detach_blur=True,
     train_cfg=dict(disc_steps=1, gen_steps=1, disc_init_steps=0),
@@ -47,7 +50,7 @@ train_pipeline = _base_.train_pipeline
 train_pipeline[2]["crop_size"] = crop_size  # gt crop
 train_pipeline[3]["crop_size"] = crop_size  # real_blur crop
 train_dataloader = dict(batch_size=16, dataset=dict(pipeline=train_pipeline))
-bgan_adam = dict(type="OptimWrapper", optimizer=dict(type="Adam", lr=2e-3, betas=(0.5, 0.99)))
+bgan_adam = dict(type="OptimWrapper", optimizer=dict(type="Adam", lr=5e-4, betas=(0.5, 0.99)))
 optim_wrapper = dict(
     constructor="MultiOptimWrapperConstructor",
     generator=dict(type="OptimWrapper", optimizer=dict(type="Adam", lr=2e-3, betas=(0.9, 0.99))),
