@@ -2,7 +2,7 @@
 
     python tools/study_realistic_blur.py [--arms A0,A1,A2,A3,A4] [--seeds 0,1,2] [--jobs 1]
         [--threads 1] [--iters N] [--work-dir work_dirs/study_realistic_blur]
-        [--out docs/experiments] [--force]
+        [--out docs/experiments] [--force] [--report-only]
 
 Arms, seeds, metrics and the verdict rules: docs/experiments/realistic_blur.md (logic in
 restorekit/demo/study.py; every arm is a config in configs/demo/study/). Each (arm, seed) is
@@ -40,6 +40,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--out", help="where JSON and grid go (default: the work dir)")
     p.add_argument("--gate-passed", choices=("yes", "no"), help="gate result for P2")
     p.add_argument("--force", action="store_true", help="retrain units with saved results")
+    p.add_argument("--report-only", action="store_true",
+                   help="aggregate the saved results, train nothing")
     return p.parse_args(argv)
 
 
@@ -50,7 +52,8 @@ def main(argv=None) -> dict:
     result = run_study(args.work_dir, args.data_root,
                        [a.strip() for a in args.arms.split(",") if a.strip()],
                        [int(s) for s in args.seeds.split(",") if s.strip()], args.iters,
-                       args.jobs, args.threads, args.force, gate, args.out)
+                       args.jobs, args.threads, args.force, gate, args.out,
+                       train=not args.report_only)
     print(result["table"])
     print(f"\ngrid: {result['grid']}")
     print(f"study wall time: {time.perf_counter() - start:.0f} s")

@@ -165,7 +165,11 @@ def run_unit(arm: str, seed: int, work: str | os.PathLike, data_root: str = "dat
 
 
 def _unit_entry(args: tuple) -> dict:
-    return run_unit(*args)
+    arm, seed, work = args[0], args[1], Path(args[2])
+    saved = work / arm / f"seed{seed}" / "result.json"
+    if saved.is_file() and not args[-1]:  # finished meanwhile (another study process)
+        return json.loads(saved.read_text())
+    return run_unit(*args[:-1])
 
 
 def run_units(units: Sequence[tuple[str, int]], work: Path, data_root: str, iters: int | None,
@@ -173,7 +177,7 @@ def run_units(units: Sequence[tuple[str, int]], work: Path, data_root: str, iter
     """Run every (arm, seed) without a saved result (all with ``force``), ``jobs`` at once."""
     todo = [(a, s) for a, s in units
             if force or not (work / a / f"seed{s}" / "result.json").is_file()]
-    args = [(a, s, str(work), data_root, iters, threads) for a, s in todo]
+    args = [(a, s, str(work), data_root, iters, threads, force) for a, s in todo]
     if jobs <= 1 or len(args) <= 1:
         for a in args:
             print(f"== study unit {a[0]} seed {a[1]}", flush=True)
@@ -240,12 +244,14 @@ def verdict(summary: dict, gate_passed: bool | None, candidates: Sequence[str] =
     """The study doc's rules: preconditions P1 (A4 - A1 >= 1 dB on real blur) and P2 (the
     gated BGAN passes the gate; >= 2 of 3 study BGANs pass); support = a candidate whose PSNR
     and SSIM differences to A1 have 95 % intervals above 0 and which closes >= 25 % of the
-    A1 -> A4 PSNR gap; refute otherwise; inconclusive when a precondition fails or an arm is
-    missing."""
+    A1 -> A4 PSNR gap; refute otherwise; inconclusive when a precondition fails; no verdict
+    when an arm is missing."""
     reasons = []
     missing = [a for a in ("A1", "A4", *candidates) if a not in summary]
     if missing:
-        return dict(verdict="inconclusive", reasons=[f"arms missing: {missing}"])
+        return dict(verdict="none (incomplete study)",
+                    reasons=[f"arms missing: {missing}: no verdict is drawn from an incomplete "
+                             "table (study doc)"], supported_by=[])
     gap = summary["A4"]["real_psnr"]["mean"] - summary["A1"]["real_psnr"]["mean"]
     p1 = gap >= gap_min
     reasons.append(f"P1: A4 - A1 = {gap:+.2f} dB ({'>=' if p1 else '<'} {gap_min} dB)")
@@ -355,11 +361,12 @@ def run_study(work_dir: str | os.PathLike = "work_dirs/study_realistic_blur",
               data_root: str = "data/demo", arms: Sequence[str] | None = None,
               seeds: Sequence[int] = (0, 1, 2), iters: int | None = None, jobs: int = 1,
               threads: int = 1, force: bool = False, gate_passed: bool | None = None,
-              out: str | os.PathLike | None = None) -> dict:
+              out: str | os.PathLike | None = None, train: bool = True) -> dict:
     """Run (or resume) the study and return ``dict(results, summary, verdict, table, ...)``.
 
     ``gate_passed``: the gate run's result for precondition P2 (None: read
     ``<work>/gate.json`` if present, written by ``tools/bgan_gate.py --work-dir``).
+    ``train=False`` only aggregates the saved results (missing units are reported as not run).
     """
     start = time.perf_counter()
     work = Path(work_dir)
@@ -370,7 +377,8 @@ def run_study(work_dir: str | os.PathLike = "work_dirs/study_realistic_blur",
     order = sorted((a for a in arms if a != "A0"), key=lambda a: ("A3", "A2").index(a)
                    if a in ("A3", "A2") else 2)
     units += [(a, s) for a in order for s in seeds]
-    run_units(units, work, data_root, iters, jobs, threads, force)
+    if train:
+        run_units(units, work, data_root, iters, jobs, threads, force)
     results = load_results(work, arms, seeds)
     summary = summarize(results)
     if gate_passed is None and (work / "gate.json").is_file():

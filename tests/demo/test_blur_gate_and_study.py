@@ -83,7 +83,7 @@ def test_study_tiny_budget(tmp_path):
     result = run_study(tmp_path / "work", str(root), arms=["A1", "A2"], seeds=[0], iters=2,
                        gate_passed=False)
     assert set(result["summary"]) == {"A1", "A2"}
-    assert result["verdict"]["verdict"] == "inconclusive"  # A3 and A4 were not run
+    assert result["verdict"]["verdict"].startswith("none")  # A3 and A4 were not run
     assert "A1 naive" in result["table"] and "not run" in result["table"]
     saved = json.loads((tmp_path / "work" / "realistic_blur_results.json").read_text())
     assert saved["results"]["A2"]["0"]["bgan_checks"]
