@@ -132,8 +132,17 @@ def run_unit(arm: str, seed: int, work: str | os.PathLike, data_root: str = "dat
         result = dict(arm=arm, seed=seed)
         if spec["kind"] == "separate":
             bgan_cfg = find_config(BGAN_CONFIG)
-            bgan, ckpt, result["bgan_seconds"] = train_config(
-                bgan_cfg, work / "BGAN" / f"seed{seed}", data_root, opts, seed=seed)
+            bgan_dir = work / "BGAN" / f"seed{seed}"
+            n_iters = iters or load_demo_config(bgan_cfg, bgan_dir, data_root).train_cfg.max_iters
+            ckpt = bgan_dir / f"iter_{n_iters}.pth"
+            if ckpt.is_file():  # a finished BGAN of this seed (resumed study): reuse it
+                from .blur_gate import load_model
+
+                bgan, result["bgan_seconds"] = load_model(bgan_cfg, ckpt, data_root), 0.0
+                result["bgan_reused"] = str(ckpt)
+            else:
+                bgan, ckpt, result["bgan_seconds"] = train_config(bgan_cfg, bgan_dir, data_root,
+                                                                  opts, seed=seed)
             bgan_samples = predict_split(bgan, data_root, "test_realblur")
             result["bgan"] = blur_realism(bgan_samples)
             result["bgan_checks"] = gate_checks(result["bgan"])

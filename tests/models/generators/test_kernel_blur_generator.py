@@ -120,7 +120,7 @@ def test_trajectory_kernels_are_normalised_paths_and_learnable():
     torch.testing.assert_close(k.sum(1), torch.ones(2))
     assert k.min() >= 0
     rows = k.view(2, 9, 9).sum(2)  # initial path: a horizontal segment through the centre
-    assert rows[:, 4].min() > 0.8
+    assert rows[:, 4].min() > 0.5 and rows[:, 3:6].sum(1).min() > 0.95
     gen(sharp).mean().backward()
     assert gen.head.weight.grad.abs().sum() > 0
     with pytest.raises(ValueError):
