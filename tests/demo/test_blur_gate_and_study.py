@@ -89,7 +89,8 @@ def test_study_tiny_budget(tmp_path):
     assert saved["results"]["A2"]["0"]["bgan_checks"]
     # resumed: nothing is retrained
     again = run_study(tmp_path / "work", str(root), arms=["A1", "A2"], seeds=[0], iters=2)
-    assert again["summary"]["A1"]["real_psnr"]["mean"] == result["summary"]["A1"]["real_psnr"]["mean"]
+    first, second = result["summary"]["A1"], again["summary"]["A1"]
+    assert second["real_psnr"]["mean"] == first["real_psnr"]["mean"]
 
 
 def _fake_results(deltas: dict[str, float], gap: float = 2.0) -> dict:
