@@ -22,7 +22,7 @@ from mmengine.config import DictAction
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a source checkout
 
-from restorekit.demo.blur_gate import run_gate  # noqa: E402
+from restorekit.demo.blur_gate import run_gate
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a source checkout
 
-from restorekit.demo.study import run_study  # noqa: E402
+from restorekit.demo.study import run_study
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -83,7 +83,7 @@ def gate_table(m: dict[str, float], checks: list[dict]) -> str:
         lines.append(f"| {name} | {m[mean]:.3f} | "
                      + " | ".join(f"{m[f'{pre}BandRatio_{i}']:.3f}" for i in bands)
                      + f" | {m[edge]:.2f} |")
-    lines.append(f"| sharp input | 1.000 | " + " | ".join("1.000" for _ in bands)
+    lines.append("| sharp input | 1.000 | " + " | ".join("1.000" for _ in bands)
                  + f" | {m['InputEdgeWidth']:.2f} |")
     return "\n".join(lines)
 

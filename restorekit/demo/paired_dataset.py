@@ -9,7 +9,6 @@ from restorekit.registry import DATASETS
 
 from .data import build_demo_dataset
 
-
 SPLITS = ("train", "test", "test_realblur", "train_realpairs")
 
 

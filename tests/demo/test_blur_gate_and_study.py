@@ -43,7 +43,7 @@ def test_gate_checks_thresholds():
     assert [c["passed"] for c in gate_checks(_metrics(bands=(0.8, 0.4, 0.09)))] == [
         True, False, True]
     assert [c["passed"] for c in gate_checks(_metrics(edge=0.69))] == [True, True, False]
-    assert GATE == dict(mean_tol=0.03, band_factor=2.0, edge_tol=0.30)
+    assert dict(mean_tol=0.03, band_factor=2.0, edge_tol=0.30) == GATE
     table = gate_table(_metrics(), gate_checks(_metrics()))
     assert table.count("PASS") == 3 and "band 2" in table
 
