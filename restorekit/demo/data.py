@@ -7,6 +7,7 @@ its local loaders are called, never the pooch-fetched ones). Layout::
     <root>/test/{blur,sharp}/<name>.png     8 pairs, 192 x 192, RGB
     <root>/train/real_blur/<name>.png       64 unpaired "real blur" images, 160 x 160
     <root>/test_realblur/{blur,sharp}/...  24 held-out "real blur" pairs, 128 x 128
+    <root>/train_realpairs/{blur,sharp}/... train/real_blur with its sharp crops (64 pairs)
     <root>/README.txt                       sources, licenses and this recipe
     <root>/.complete                        generator version; written last
 
@@ -32,7 +33,9 @@ spatially varying kernels in linear light, sensor noise, JPEG; no exposure chang
 version 4; :mod:`restorekit.demo.realblur`) for the realistic-blur (BGAN) study;
 ``train/real_blur`` uses the training photos only, ``test_realblur`` 8 crops of each test photo.
 Version 4 changed only the real-blur domain: the synthetic train/test pairs are bit-identical
-to version 3's.
+to version 3's. Version 5 only adds ``train_realpairs`` (the ``train/real_blur`` images with
+their sharp crops: pairs made by the real process, for the study's upper-bound arm); every
+version-4 file is unchanged.
 Everything is driven by fixed seeds, so two builds on the same installation are bit-for-bit
 identical (JPEG sources are decoded by the installed imaging library).
 """
@@ -55,8 +58,9 @@ from .realblur import REAL_BLUR_RECIPE, generate_real_blur
 __all__ = ["DEMO_VERSION", "build_demo_dataset"]
 
 #: bump when the recipe changes: an existing set with another version is rebuilt.
-DEMO_VERSION = "4"  # 2: + real-blur domain; 3: compact shakes + lens blur for train/test;
-# 4: real-blur domain without exposure gain, 24 held-out pairs (train/test pairs unchanged)
+DEMO_VERSION = "5"  # 2: + real-blur domain; 3: compact shakes + lens blur for train/test;
+# 4: real-blur domain without exposure gain, 24 held-out pairs (train/test pairs unchanged);
+# 5: + train_realpairs (train/real_blur with its sharp crops); every other file unchanged
 _SEED = 20261122
 _KERNEL_SIZES = (9, 11, 13)  # odd kernel sides
 _LENGTH_RATIO = (0.4, 0.7)  # path length / kernel size: short, compact shakes
@@ -65,7 +69,9 @@ _LENS_SIGMA = 0.8  # Gaussian lens blur folded into every kernel (px)
 _NOISE_SIGMA = (0.002, 0.008)  # [0, 1] scale
 _MAX_MARGIN = max(_KERNEL_SIZES) // 2
 _FOLDERS = (("train", "blur"), ("train", "sharp"), ("train", "real_blur"), ("test", "blur"),
-            ("test", "sharp"), ("test_realblur", "blur"), ("test_realblur", "sharp"))
+            ("test", "sharp"), ("test_realblur", "blur"), ("test_realblur", "sharp"),
+            ("train_realpairs", "blur"), ("train_realpairs", "sharp"))
+_SPLITS = ("train", "test", "test_realblur", "train_realpairs")
 
 # (split, source name, crop count, crop size)
 _PLAN = (
@@ -190,7 +196,9 @@ def _readme() -> str:
         "Layout: train/{blur,sharp}/<name>.png and test/{blur,sharp}/<name>.png.",
         "",
         "train/real_blur/<name>.png (unpaired, other crops of the training photos) and",
-        "test_realblur/{blur,sharp}/<name>.png (held-out test photos, evaluation only):",
+        "test_realblur/{blur,sharp}/<name>.png (held-out test photos, evaluation only);",
+        "train_realpairs/{blur,sharp}/<name>.png: train/real_blur with its sharp crops",
+        "(real-process pairs for the study's upper-bound arm only):",
         REAL_BLUR_RECIPE,
         "",
     ]
@@ -226,7 +234,8 @@ def build_demo_dataset(root: str | os.PathLike = "data/demo", force: bool = Fals
 
     The set is generated in a temporary sibling folder and moved in place; only ``train/``,
     ``test/``, ``test_realblur/``, ``README.txt`` and ``.complete`` under ``root`` are
-    replaced, any other file there is left alone. Takes a few seconds on one CPU core.
+    replaced (and ``train_realpairs/``), any other file there is left alone. Takes a few
+    seconds on one CPU core.
     """
     root = Path(root)
     marker = root / ".complete"
@@ -239,7 +248,7 @@ def build_demo_dataset(root: str | os.PathLike = "data/demo", force: bool = Fals
             (tmp / split / kind).mkdir(parents=True)
         _generate(tmp)
         marker.unlink(missing_ok=True)
-        for split in ("train", "test", "test_realblur"):
+        for split in _SPLITS:
             if (root / split).exists():
                 shutil.rmtree(root / split)
             (tmp / split).rename(root / split)

@@ -9,6 +9,8 @@ from restorekit.registry import DATASETS
 
 from .data import build_demo_dataset
 
+SPLITS = ("train", "test", "test_realblur", "train_realpairs")
+
 
 @DATASETS.register_module()
 class DemoPairedDataset(PairedImageDataset):
@@ -19,14 +21,15 @@ class DemoPairedDataset(PairedImageDataset):
 
     Args:
         root: where the demo data live (default ``data/demo``).
-        split: ``'train'``, ``'test'`` or ``'test_realblur'`` (the held-out pairs of the
-            "real blur" domain of the realistic-blur study).
+        split: ``'train'``, ``'test'``, ``'test_realblur'`` (the held-out pairs of the
+            "real blur" domain of the realistic-blur study) or ``'train_realpairs'`` (training
+            pairs made by that real process, the study's upper-bound arm).
         **kwargs: passed to :class:`PairedImageDataset` (``pipeline``, ``test_mode``, ...).
     """
 
     def __init__(self, root: str = "data/demo", split: str = "train", **kwargs) -> None:
-        if split not in ("train", "test", "test_realblur"):
-            raise ValueError(f"split must be 'train', 'test' or 'test_realblur', got {split!r}")
+        if split not in SPLITS:
+            raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
         rank, _ = get_dist_info()
         if rank == 0:
             build_demo_dataset(root)

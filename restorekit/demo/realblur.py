@@ -22,6 +22,8 @@ its ground truth (issue 8).
 
 Images: ``train/real_blur/<photo>_<j>.png`` (8 crops of 160 px from each *training* photo, at
 positions drawn independently from the paired crops, sharp versions never written) and
+``train_realpairs/{blur,sharp}/<photo>_<j>.png`` (the same 64 blurred images with their sharp
+crops, version 5: for the study's upper-bound arm only, never for BGAN) and
 ``test_realblur/{blur,sharp}/<photo>_<j>.png`` (:data:`TEST_CROPS` pairs of
 :data:`TEST_SIZE` px from each held-out test photo; for evaluation only).
 """
@@ -94,7 +96,9 @@ def generate_real_blur(
     """Write the real-blur domain under ``out`` (see the module docstring).
 
     ``plan`` rows are ``(split, photo, count, size)`` as in :mod:`restorekit.demo.data`;
-    train rows give unpaired ``train/real_blur`` images (count and size as planned), test rows
+    train rows give unpaired ``train/real_blur`` images (count and size as planned) and the
+    same images paired with their sharp crops in ``train_realpairs`` (the realistic-blur
+    study's upper-bound arm: a deblurrer trained on the real process itself), test rows
     :data:`TEST_CROPS` ``test_realblur`` pairs of :data:`TEST_SIZE` px. ``pick_crops(img,
     count, size, rng, margin)`` chooses the crops. Seeds ``[seed, row, 1]`` differ from the
     paired crops' ``[seed, row]``.
@@ -113,6 +117,10 @@ def generate_real_blur(
             fname = f"{name}_{j:02d}.png"
             if split == "train":
                 write_png(out / "train" / "real_blur" / fname, blurred)
+                # the same blurred image with its sharp crop: pairs made by the real process
+                write_png(out / "train_realpairs" / "blur" / fname, blurred)
+                write_png(out / "train_realpairs" / "sharp" / fname,
+                          img[y:y + size, x:x + size])
             else:
                 write_png(out / "test_realblur" / "blur" / fname, blurred)
                 write_png(out / "test_realblur" / "sharp" / fname, img[y:y + size, x:x + size])

@@ -121,17 +121,23 @@ def main(argv=None) -> list[dict]:
         lines += ["Held-out demo test images (never used for training):", "",
                   markdown_table(rows, baseline), "", f"Sample grid: {grid}"]
     if REALISTIC in wanted:
-        print("== training the joint BGAN + DBGAN pipeline", flush=True)
+        print("== training the joint BGAN + DBGAN pipeline (gated kernel BGAN)", flush=True)
         wall, cpu = time.perf_counter(), time.process_time()
         result = run_realistic_blur_demo(work / "realistic_blur", args.data_root,
                                          cfg_options=args.cfg_options)
         times[REALISTIC] = (time.perf_counter() - wall, time.process_time() - cpu)
+        b = result["blur"]
         lines += [
             "",
             "Realistic-blur pipeline (BGAN + DBGAN, joint) on held-out 'real blur' images:",
             f"blurry input {result['input']['psnr']:.2f} dB / {result['input']['ssim']:.4f}, "
             f"deblurred {result['deblurred']['psnr']:.2f} dB / "
             f"{result['deblurred']['ssim']:.4f} ({result['seconds']:.0f} s of training)",
+            f"BGAN blur vs real blur: mean ratio {b['MeanRatioVsRef']:.3f} (1 = same tone), "
+            f"band log2-distance max {b['BandLogDist_max']:.2f} / mean "
+            f"{b['BandLogDist_mean']:.2f} (0 = same spectrum, 1 = x2), edge-width ratio "
+            f"{b['EdgeWidthRatio']:.2f} (1 = same smear; sharp input "
+            f"{b['InputEdgeWidth'] / b['RefEdgeWidth']:.2f})",
             f"Grid (sharp | real blur | BGAN blur | deblurred): {result['grid']}",
         ]
     if BLUR2BLUR in wanted:

@@ -110,3 +110,19 @@ def test_real_blur_pairs_have_no_exposure_gain(built):
     sharp = np.mean([_rgb(p).mean() for p in (built / "train" / "sharp").glob("*.png")])
     assert len(list((built / "train" / "real_blur").glob("*.png"))) == 64
     assert abs(real / sharp - 1.0) <= 0.05, real / sharp
+
+
+def test_train_realpairs_are_the_real_blur_images_with_their_sharp_crops(built):
+    from restorekit.demo.paired_dataset import DemoPairedDataset
+
+    blur = sorted(p.name for p in (built / "train_realpairs" / "blur").glob("*.png"))
+    sharp = sorted(p.name for p in (built / "train_realpairs" / "sharp").glob("*.png"))
+    real = sorted(p.name for p in (built / "train" / "real_blur").glob("*.png"))
+    assert blur == sharp == real and len(blur) == 64
+    for name in blur[::16]:  # the blurred images are exactly train/real_blur's
+        assert ((built / "train_realpairs" / "blur" / name).read_bytes()
+                == (built / "train" / "real_blur" / name).read_bytes())
+        b, s = _rgb(built / "train_realpairs" / "blur" / name), _rgb(
+            built / "train_realpairs" / "sharp" / name)
+        assert b.shape == s.shape and abs(b.mean() / s.mean() - 1) < 0.1  # same content
+    assert len(DemoPairedDataset(root=str(built), split="train_realpairs")) == 64

@@ -31,6 +31,17 @@ def test_run_realistic_blur_demo(tmp_path):
     for key in ("deblurred", "input"):
         assert set(result[key]) == {"psnr", "ssim"} and np.isfinite(result[key]["psnr"])
     assert (tmp_path / "work" / "iter_2.pth").is_file()
+    assert {"MeanRatioVsRef", "BandLogDist_max", "EdgeWidthRatio"} <= set(result["blur"])
+
+
+def test_make_demo_prints_blur_realism(tmp_path, capsys):
+    from restorekit.demo.run import main
+
+    root = fake_demo(tmp_path / "demo")
+    main(["--methods", "realistic", "--work-dir", str(tmp_path / "w"), "--data-root",
+          str(root), "--cfg-options", "train_cfg.max_iters=2"])
+    out = capsys.readouterr().out
+    assert "BGAN blur vs real blur: mean ratio" in out and "edge-width ratio" in out
 
 
 def test_save_grid_crops_and_labels(tmp_path):

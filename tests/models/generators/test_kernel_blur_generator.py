@@ -97,3 +97,41 @@ def test_noise_and_config_errors():
             _build(**bad)
     with pytest.raises(ValueError, match="odd k"):
         apply_pixel_kernels(sharp, torch.ones(1, 4, 9, 9) / 4)
+
+
+def test_image_kernel_fast_path_matches_pixel_kernels():
+    from restorekit.models.generators.kernel_blur_generator import apply_image_kernels
+
+    img = torch.rand(2, 3, 11, 14, generator=torch.Generator().manual_seed(0))
+    k = torch.softmax(torch.randn(2, 49, generator=torch.Generator().manual_seed(1)), 1)
+    torch.testing.assert_close(apply_image_kernels(img, k),
+                               apply_pixel_kernels(img, k[:, :, None, None].expand(-1, -1, 11, 14)))
+    gen = _perturb(_build(region_size=0, residual_scale=0.03))
+    feat = torch.randn(2, 8, 6, 7)
+    torch.testing.assert_close(gen._mean_head(feat), gen.head(feat).mean((2, 3)))
+
+
+def test_trajectory_kernels_are_normalised_paths_and_learnable():
+    gen = _build(kernel_size=9, region_size=0, kernel_mode="trajectory", path_points=3,
+                 init_length=4.0)
+    sharp = torch.rand(2, 3, 16, 16, generator=torch.Generator().manual_seed(0))
+    parts = gen.blur_parts(sharp, generator=torch.Generator().manual_seed(1))
+    k = parts["kernels"][:, :, 0, 0]
+    torch.testing.assert_close(k.sum(1), torch.ones(2))
+    assert k.min() >= 0
+    rows = k.view(2, 9, 9).sum(2)  # initial path: a horizontal segment through the centre
+    assert rows[:, 4].min() > 0.5 and rows[:, 3:6].sum(1).min() > 0.95
+    gen(sharp).mean().backward()
+    assert gen.head.weight.grad.abs().sum() > 0
+    with pytest.raises(ValueError):
+        _build(kernel_mode="trajectory", region_size=1)
+
+
+def test_noise_residual_has_a_floor_and_is_zero_mean():
+    gen = _build(region_size=0, residual_scale=0.02, residual_min=0.01, residual_mode="noise")
+    sharp = torch.full((1, 3, 32, 32), 0.5)
+    res = gen.blur_parts(sharp, generator=torch.Generator().manual_seed(0))["residual"]
+    assert 0.009 < res.std() < 0.021
+    torch.testing.assert_close(res.mean((2, 3)), torch.zeros(1, 3), atol=1e-6, rtol=0)
+    with pytest.raises(ValueError):
+        _build(residual_scale=0.01, residual_min=0.02)
