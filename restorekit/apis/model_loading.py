@@ -25,6 +25,7 @@ from torch import nn
 from restorekit.engine.safe_checkpoint import check_finite_weights, load_checkpoint_safely
 from restorekit.models.padding import get_pad_policy
 from restorekit.registry import SCOPE
+from restorekit.utils.state_dict import prefer_ema, strip_prefix
 
 from .inference_model import InferenceModel, build_inference_model
 
@@ -76,10 +77,7 @@ def extract_state_dict(ckpt: dict, path: str) -> dict[str, torch.Tensor]:
         raise CheckpointMismatchError(
             f"Checkpoint '{path}' contains no tensors (top-level keys: {_listed(sorted(ckpt))}); "
             f"expected an mmengine checkpoint with 'state_dict' or a plain state dict.")
-    for prefix in ("module.",):
-        if all(k.startswith(prefix) for k in state):
-            state = {k[len(prefix):]: v for k, v in state.items()}
-    return state
+    return strip_prefix(state)
 
 
 def load_inference_weights(model: nn.Module, checkpoint: str) -> dict[str, list[str]]:
@@ -113,7 +111,9 @@ def load_inference_weights(model: nn.Module, checkpoint: str) -> dict[str, list[
             f"mmengine. If you trust the file, re-save just its tensors: "
             f"torch.save({{'state_dict': torch.load(path, weights_only=False)['state_dict']}}, "
             f"new_path).") from None
-    state = extract_state_dict(raw, checkpoint)
+    # a checkpoint trained with ema_cfg: inference uses the generator's moving average, as
+    # validation and test did (the raw generator weights are then ignored)
+    state = prefer_ema(extract_state_dict(raw, checkpoint))
     ignored: list[str] = []
     if isinstance(model, InferenceModel) and any(k.startswith("generator.") for k in state):
         ignored = sorted(k for k in state if not k.startswith("generator."))

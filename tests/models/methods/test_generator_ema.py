@@ -51,3 +51,23 @@ def test_ema_round_trips_through_the_state_dict_and_respects_start_iter():
     for (k, a), b in zip(model.generator_ema.state_dict().items(),
                          other.generator_ema.state_dict().values()):
         assert torch.equal(a, b), k
+
+
+def test_init_model_uses_the_moving_average(tmp_path):
+    from restorekit.apis import init_model
+
+    model = build()
+    wrappers = adam_wrappers(model, ("generator", "discriminator"))
+    for seed in range(3):
+        model.train_step(batch(seed=seed), wrappers)
+    path = tmp_path / "ema.pth"
+    torch.save({"state_dict": model.state_dict(), "meta": {}}, path)
+    cfg = dict(model=dict(type="DBGAN", generator=tiny_generator(),
+                          discriminator=tiny_discriminator(), pixel_loss=dict(type="L1Loss"),
+                          gan_loss=dict(type="RelativisticAverageLoss", mode="ls"),
+                          ema_cfg=dict(momentum=0.5)))
+    loaded = init_model(cfg, str(path))
+    for name, p in loaded.generator.named_parameters():
+        assert torch.equal(p, model.generator_ema.module.get_parameter(name)), name
+    assert any(not torch.equal(p, model.generator.get_parameter(n))
+               for n, p in loaded.generator.named_parameters())
