@@ -142,7 +142,8 @@ FOLDERS = {
     "RB2V_GOPRO": ["RB2V/train/blur", "RB2V/train/sharp", "RB2V/test/blur", "RB2V/test/sharp",
                    "GOPRO/train/blur", "GOPRO/train/sharp"],
     "demo": ["train/blur", "train/sharp", "train/real_blur", "test_realblur/blur",
-             "test_realblur/sharp", "test/blur", "test/sharp"],
+             "test_realblur/sharp", "test/blur", "test/sharp", "train_realpairs/blur",
+             "train_realpairs/sharp"],
 }
 NAMES = ["x_00.png", "x_01.png", "x_02.png"]
 
