@@ -5,29 +5,16 @@
 # tone and contrast through 4x4 area averages, leaves the blur free). Both are restorekit
 # deviations from the paper; configs/demo/bgan_demo.py keeps the paper's RRDB generator.
 #   python tools/bgan_gate.py configs/demo/bgan_kernel_demo.py     # trains, prints the gate
-_base_ = ["../_base_/default_runtime.py", "../_base_/datasets/demo_realblur.py"]
+_base_ = [
+    "../_base_/default_runtime.py",
+    "../_base_/datasets/demo_realblur.py",
+    "../_base_/models/demo.py",
+]
 
 max_iters = 300
 model = dict(
     type="BGAN",
-    generator=dict(
-        type="KernelBlurGenerator",
-        kernel_size=15,
-        mid_channels=16,
-        num_layers=3,
-        region_size=0,  # one kernel per image (noise-dependent): the fast grouped-conv path
-        linear_light="srgb",
-        residual_scale=0.02,
-        residual_min=0.01,  # sensor-noise floor (std, sRGB)
-        residual_mode="noise",  # learned per-pixel noise level: the real domain is noisy
-        kernel_mode="trajectory",  # a shake path (4 control points), not a free softmax
-        path_points=4,
-        path_sigma=0.4,
-        init_length=3.0,
-        noise_mode="tiled_vector",
-        noise_channels=4,
-        noise_scale=1.0,
-    ),
+    generator=_base_.demo_kernel_blur_generator,
     discriminator=dict(
         type="PatchDiscriminator", in_channels=3, base_channels=16, n_layers=2, norm="none"
     ),

@@ -5,25 +5,7 @@
 _base_ = ["./realistic_blur_joint_demo.py"]
 
 model = dict(
-    blur_generator=dict(  # = configs/demo/bgan_kernel_demo.py model.generator
-        _delete_=True,
-        type="KernelBlurGenerator",
-        kernel_size=15,
-        mid_channels=16,
-        num_layers=3,
-        region_size=0,
-        linear_light="srgb",
-        residual_scale=0.02,
-        residual_min=0.01,  # sensor-noise floor (std, sRGB)
-        residual_mode="noise",
-        kernel_mode="trajectory",
-        path_points=4,
-        path_sigma=0.4,
-        init_length=3.0,
-        noise_mode="tiled_vector",
-        noise_channels=4,
-        noise_scale=1.0,
-    ),
+    blur_generator=dict(_base_.demo_kernel_blur_generator, _delete_=True),
     blur_pixel_loss=dict(_delete_=True, type="LowPassLoss", scale=4, mode="area",
                          loss_weight=1.0),
     blur_gan_loss=dict(type="RelativisticAverageLoss", mode="ls", loss_weight=0.05),

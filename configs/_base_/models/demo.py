@@ -34,3 +34,24 @@ demo_mimo_unet = dict(type="MIMOUNet", base_channels=8, num_blocks=2)
 demo_kernel_wizard = dict(
     type="KernelWizard", nf=8, front_blocks=1, back_blocks=2, kernel_dim=32, extractor_blocks=1
 )
+# The gated demo BGAN's generator (configs/demo/bgan_kernel_demo.py; docs/methods/bgan.md,
+# "Gate"): a shake-path kernel per image in linear light + a learned noise residual with a
+# sensor floor. The study's scheme-1/2 arms and make demo's joint section load or train it.
+demo_kernel_blur_generator = dict(
+    type="KernelBlurGenerator",
+    kernel_size=15,
+    mid_channels=16,
+    num_layers=3,
+    region_size=0,  # one kernel per image (noise-dependent): the fast grouped-conv path
+    linear_light="srgb",
+    residual_scale=0.02,
+    residual_min=0.01,  # sensor-noise floor (std, sRGB)
+    residual_mode="noise",  # learned per-pixel noise level: the real domain is noisy
+    kernel_mode="trajectory",  # a shake path (4 control points), not a free softmax
+    path_points=4,
+    path_sigma=0.4,
+    init_length=3.0,
+    noise_mode="tiled_vector",
+    noise_channels=4,
+    noise_scale=1.0,
+)

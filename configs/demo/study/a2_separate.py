@@ -9,24 +9,7 @@ _base_ = ["./a1_naive.py"]
 
 model = dict(
     type="RealisticBlurSeparate",
-    blur_generator=dict(  # = configs/demo/bgan_kernel_demo.py model.generator
-        type="KernelBlurGenerator",
-        kernel_size=15,
-        mid_channels=16,
-        num_layers=3,
-        region_size=0,
-        linear_light="srgb",
-        residual_scale=0.02,
-        residual_min=0.01,  # sensor-noise floor (std, sRGB)
-        residual_mode="noise",
-        kernel_mode="trajectory",
-        path_points=4,
-        path_sigma=0.4,
-        init_length=3.0,
-        noise_mode="tiled_vector",
-        noise_channels=4,
-        noise_scale=1.0,
-    ),
+    blur_generator=_base_.demo_kernel_blur_generator,
     blur_generator_ckpt="work_dirs/bgan_kernel/iter_300.pth",
     blur_generator_ckpt_prefix="generator.",
     real_pair_ratio=0.0,

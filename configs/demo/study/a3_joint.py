@@ -4,7 +4,11 @@
 # configs/demo/bgan_kernel_demo.py) trained jointly on the sharp training crops + the unpaired
 # real-blur domain; DBGAN learns from BGAN's detached blur. Same crop (48 px), batch (16) and
 # 300 iterations as A1. The study copies blur_generator from the BGAN config.
-_base_ = ["../../_base_/default_runtime.py", "../../_base_/datasets/demo_realblur.py"]
+_base_ = [
+    "../../_base_/default_runtime.py",
+    "../../_base_/datasets/demo_realblur.py",
+    "../../_base_/models/demo.py",
+]
 
 max_iters = 300
 crop_size = 48
@@ -16,24 +20,7 @@ model = dict(
     discriminator=dict(type="GlobalPoolDiscriminator", base_channels=16, num_stages=3, norm="none"),
     pixel_loss=dict(type="CharbonnierLoss", loss_weight=1.0),
     gan_loss=dict(type="RelativisticAverageLoss", mode="ls", loss_weight=0.001),
-    blur_generator=dict(  # = configs/demo/bgan_kernel_demo.py model.generator
-        type="KernelBlurGenerator",
-        kernel_size=15,
-        mid_channels=16,
-        num_layers=3,
-        region_size=0,
-        linear_light="srgb",
-        residual_scale=0.02,
-        residual_min=0.01,  # sensor-noise floor (std, sRGB)
-        residual_mode="noise",
-        kernel_mode="trajectory",
-        path_points=4,
-        path_sigma=0.4,
-        init_length=3.0,
-        noise_mode="tiled_vector",
-        noise_channels=4,
-        noise_scale=1.0,
-    ),
+    blur_generator=_base_.demo_kernel_blur_generator,
     blur_discriminator=dict(
         type="PatchDiscriminator", in_channels=3, base_channels=16, n_layers=2, norm="none"
     ),
