@@ -192,6 +192,9 @@ def _config_for(work_dir: str, line: str) -> str | None:
              for p in (REPO / "configs").rglob("*.py") if "_base_" not in p.parts}
     if parts[-1] in stems:  # tools/train.py's default work dir: work_dirs/<config name>
         return stems[parts[-1]]
+    paired = re.findall(rf"configs/([\w/.-]+?\.py):work_dirs/{re.escape(work_dir)}/", line)
+    if paired:  # tools/benchmark.py's CFG:CKPT pairs
+        return paired[0]
     on_line = re.findall(r"configs/([\w/.-]+?\.py)", line)
     return on_line[0] if on_line else None
 
