@@ -16,7 +16,6 @@ written (exit status 1). Output (written atomically): the bare state dict, or wi
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 from pathlib import Path
 
@@ -24,7 +23,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from restorekit.engine.atomic_backend import atomic_write_bytes
+from restorekit.models.generators.checkpoint_report import blocks_writing, save_converted
 from restorekit.models.generators.kernel_wizard import KernelWizard
 from restorekit.models.generators.kernel_wizard_checkpoint import (
     convert_official_kernel_wizard_state_dict,
@@ -56,20 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     converted, report = convert_official_kernel_wizard_state_dict(official, model.state_dict())
     print(f"{args.src}: KernelWizard({', '.join(f'{k}={v}' for k, v in cfg.items())})")
     print(report)
-    if (report.shape_mismatch or (report.missing and not args.allow_missing)
-            or (report.unexpected and not args.allow_unexpected)):
+    if blocks_writing(report, args.allow_missing, args.allow_unexpected):
         print("not written: the file does not match KernelWizard (see above)", file=sys.stderr)
         return 1
     model.load_state_dict(converted, strict=not args.allow_missing)
-    state = {f"{args.prefix}{k}": v for k, v in model.state_dict().items()}
-    out = state if not args.prefix else {
-        "state_dict": state,
-        "meta": {"source": Path(args.src).name, "converter": "tools/converters/kernel_wizard.py",
-                 "kernel_encoder": {"type": "KernelWizard", **cfg}},
-    }
-    buffer = io.BytesIO()
-    torch.save(out, buffer)
-    atomic_write_bytes(buffer.getvalue(), args.dst)
+    save_converted(model.state_dict(), args.dst, {
+        "source": Path(args.src).name, "converter": "tools/converters/kernel_wizard.py",
+        "kernel_encoder": {"type": "KernelWizard", **cfg}}, prefix=args.prefix,
+        raw=not args.prefix)
     print(f"wrote {args.dst}")
     return 0
 

@@ -16,7 +16,6 @@ state dict.
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 from pathlib import Path
 
@@ -24,7 +23,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from restorekit.engine.atomic_backend import atomic_write_bytes
+from restorekit.models.generators.checkpoint_report import blocks_writing, save_converted
 from restorekit.models.generators.mimo_checkpoint import (
     convert_official_mimo_state_dict,
     infer_mimo_config,
@@ -59,27 +58,14 @@ def main(argv: list[str] | None = None) -> int:
     converted, report = convert_official_mimo_state_dict(official, target.state_dict())
     print(f"{args.src}: MIMOUNet({', '.join(f'{k}={v}' for k, v in cfg.items())})")
     print(report)
-    blocking = (
-        report.shape_mismatch
-        or (report.missing and not args.allow_missing)
-        or (report.unexpected and not args.allow_unexpected)
-    )
-    if blocking:
+    if blocks_writing(report, args.allow_missing, args.allow_unexpected):
         print("not written: fix --base-channels/--num-blocks or pass "
               "--allow-missing/--allow-unexpected", file=sys.stderr)
         return 1
     target.load_state_dict(converted, strict=not args.allow_missing)
-    if args.raw:
-        out = target.state_dict()
-    else:
-        out = {
-            "state_dict": {f"generator.{k}": v for k, v in target.state_dict().items()},
-            "meta": {"source": Path(args.src).name, "converter": "tools/converters/mimo_unet.py",
-                     "generator": {"type": "MIMOUNet", **cfg}},
-        }
-    buffer = io.BytesIO()
-    torch.save(out, buffer)
-    atomic_write_bytes(buffer.getvalue(), args.dst)
+    meta = {"source": Path(args.src).name, "converter": "tools/converters/mimo_unet.py",
+            "generator": {"type": "MIMOUNet", **cfg}}
+    save_converted(target.state_dict(), args.dst, meta, raw=args.raw)
     print(f"wrote {args.dst}")
     return 0
 

@@ -15,12 +15,11 @@ dict with ``--raw``; written atomically.
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 
 import torch
 
-from restorekit.engine.atomic_backend import atomic_write_bytes
+from restorekit.models.generators.checkpoint_report import blocks_writing, save_converted
 from restorekit.models.generators.nafnet import NAFNet
 from restorekit.models.generators.nafnet_checkpoint import (
     convert_official_nafnet_state_dict,
@@ -56,26 +55,13 @@ def main(argv=None) -> int:
     target = NAFNet(**arch)
     converted, report = convert_official_nafnet_state_dict(official, target.state_dict())
     print(report)
-    blocking = (
-        report.shape_mismatch
-        or (report.missing and not args.allow_missing)
-        or (report.unexpected and not args.allow_unexpected)
-    )
-    if blocking:
+    if blocks_writing(report, args.allow_missing, args.allow_unexpected):
         print("not written: fix the architecture flags or pass --allow-missing/--allow-unexpected")
         return 1
     target.load_state_dict(converted, strict=not args.allow_missing)
-    if args.raw:
-        out = target.state_dict()
-    else:
-        out = {
-            "state_dict": {f"generator.{k}": v for k, v in target.state_dict().items()},
-            "meta": {"source": args.src, "converter": "tools/converters/nafnet.py",
-                     "generator": dict(type="NAFNet", **arch)},
-        }
-    buffer = io.BytesIO()
-    torch.save(out, buffer)
-    atomic_write_bytes(buffer.getvalue(), args.dst)
+    meta = {"source": args.src, "converter": "tools/converters/nafnet.py",
+            "generator": dict(type="NAFNet", **arch)}
+    save_converted(target.state_dict(), args.dst, meta, raw=args.raw)
     print(f"wrote {args.dst}")
     return 0
 

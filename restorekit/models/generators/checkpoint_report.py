@@ -36,3 +36,28 @@ class ConversionReport:
                 if len(keys) > 20:
                     lines.append(f"  ... and {len(keys) - 20} more")
         return "\n".join(lines)
+
+
+def blocks_writing(report: ConversionReport, allow_missing: bool = False,
+                   allow_unexpected: bool = False) -> bool:
+    """Whether a converter must refuse to write: any shape mismatch, or missing / unexpected
+    keys that were not explicitly allowed."""
+    return bool(report.shape_mismatch or (report.missing and not allow_missing)
+                or (report.unexpected and not allow_unexpected))
+
+
+def save_converted(state: dict, dst: str, meta: dict | None = None, prefix: str = "generator.",
+                   raw: bool = False) -> None:
+    """Write a converted state dict atomically: the bare ``state`` (``raw``), else an
+    mmengine-style ``{'state_dict': {prefix + key: tensor}, 'meta': meta}``."""
+    import io
+
+    import torch
+
+    from restorekit.engine.atomic_backend import atomic_write_bytes
+
+    out = state if raw else {"state_dict": {f"{prefix}{k}": v for k, v in state.items()},
+                             "meta": dict(meta or {})}
+    buffer = io.BytesIO()
+    torch.save(out, buffer)
+    atomic_write_bytes(buffer.getvalue(), dst)
