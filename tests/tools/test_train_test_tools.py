@@ -55,8 +55,17 @@ def test_missing_files_are_reported_by_name(tmp_path, tiny_config, capsys):
         load_tool("test").main([tiny_config, str(tmp_path / "missing.pth"), "--debug"])
 
 
+def _free_port() -> int:
+    """A TCP port nobody listens on now (a fixed port collides with parallel runs)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def test_dist_train_and_dist_test_run_two_cpu_processes(tmp_path, tiny_config):
-    env = dict(os.environ, PORT="29617", OMP_NUM_THREADS="1")
+    env = dict(os.environ, PORT=str(_free_port()), OMP_NUM_THREADS="1")
     result = subprocess.run(
         [
             "bash",
