@@ -1,6 +1,6 @@
 """The realistic-blur study: does DBGAN trained on BGAN's blur deblur real blur better?
 
-    python tools/study_realistic_blur.py [--arms A0,A1,A2,A3,A4] [--seeds 0,1,2] [--jobs 1]
+    python tools/study_realistic_blur.py [--arms A0,A1,A2,A3,A4,A5,B2B] [--seeds 0,1,2] [--jobs 1]
         [--threads 1] [--iters N] [--work-dir work_dirs/study_realistic_blur]
         [--out docs/experiments] [--force] [--report-only]
 
@@ -29,7 +29,7 @@ from restorekit.demo.study import run_study
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--arms", default="A0,A1,A2,A3,A4", help="comma-separated arms")
+    p.add_argument("--arms", default="A0,A1,A2,A3,A4,A5,B2B", help="comma-separated arms")
     p.add_argument("--seeds", default="0,1,2", help="comma-separated seeds")
     p.add_argument("--iters", type=int, help="override every schedule (tests); default: "
                    "each config's own")

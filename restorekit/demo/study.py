@@ -26,6 +26,7 @@ from .configs import find_config
 from .data import build_demo_dataset
 from .grid import save_grid
 from .study_arms import ARMS, CANDIDATES
+from .study_blur2blur import run_blur2blur_unit
 from .study_report import load_results, report, summarize, verdict
 from .training import load_demo_config, predict_split, scores, train_config
 
@@ -110,9 +111,22 @@ def run_unit(arm: str, seed: int, work: str | os.PathLike, data_root: str = "dat
     torch.set_num_threads(threads)
     work = Path(work)
     out_dir = work / arm / f"seed{seed}"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    marker = out_dir / "running"  # another unit (Blur2Blur's) may wait for this one
+    marker.write_text(str(os.getpid()))
+    try:
+        return _run_unit(arm, seed, work, out_dir, data_root, iters, threads)
+    finally:
+        marker.unlink(missing_ok=True)
+
+
+def _run_unit(arm: str, seed: int, work: Path, out_dir: Path, data_root: str,
+              iters: int | None, threads: int) -> dict:
     start = time.perf_counter()
     if arm == "A0":
         result = run_wiener(work, data_root)
+    elif ARMS[arm]["kind"] == "blur2blur":
+        result = _run_blur2blur(arm, seed, work, out_dir, data_root, iters, threads)
     else:
         spec = ARMS[arm]
         opts = schedule_options(iters)
@@ -154,10 +168,27 @@ def run_unit(arm: str, seed: int, work: str | os.PathLike, data_root: str = "dat
             tiles["bgan"] = bgan_tiles
         result["tiles"] = tiles
     result["seconds"] = time.perf_counter() - start
-    out_dir.mkdir(parents=True, exist_ok=True)
     torch.save(result.pop("tiles"), out_dir / "tiles.pt")
     (out_dir / "result.json").write_text(json.dumps(result, indent=2, default=float) + "\n")
     return result
+
+
+def _run_blur2blur(arm: str, seed: int, work: Path, out_dir: Path, data_root: str,
+                   iters: int | None, threads: int) -> dict:
+    """A Blur2Blur arm: its stages trained for this seed, the deblurrer arm's checkpoint."""
+    from mmengine.config import Config
+
+    config = ARMS[arm]["config"]
+    deblurrer_arm = Config.fromfile(str(find_config(config))).study_stages.deblurrer_arm
+    model, info = run_blur2blur_unit(
+        config, seed, work, out_dir, data_root, iters, ARMS[deblurrer_arm]["config"],
+        lambda: run_unit(deblurrer_arm, seed, work, data_root, iters, threads))
+    real = predict_split(model, data_root, "test_realblur")
+    synth = predict_split(model, data_root, "test")
+    return dict(arm=arm, seed=seed, **info, real=scores(real), synthetic=scores(synth),
+                translated_vs_input=scores(real, "translated_img", "input_img"),
+                tiles=dict(deblurred=_tiles(real, "pred_img"),
+                           translated=_tiles(real, "translated_img")))
 
 
 def _unit_entry(args: tuple) -> dict:
@@ -228,9 +259,11 @@ def run_study(work_dir: str | os.PathLike = "work_dirs/study_realistic_blur",
     build_demo_dataset(data_root)
     arms = list(arms or ["A0", *ARMS])
     units = [("A0", 0)] if "A0" in arms else []
-    # longest units first so that parallel jobs finish together
-    order = sorted((a for a in arms if a != "A0"), key=lambda a: ("A3", "A2").index(a)
-                   if a in ("A3", "A2") else 2)
+    # A1 first (Blur2Blur deblurs with A1's checkpoints), then the longest units, so that
+    # parallel jobs finish together
+    first = ("A1", "B2B", "A3", "A2")
+    order = sorted((a for a in arms if a != "A0"),
+                   key=lambda a: first.index(a) if a in first else len(first))
     units += [(a, s) for a in order for s in seeds]
     if train:
         run_units(units, work, data_root, iters, jobs, threads, force)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .study_arms import ARMS, CANDIDATES
+from .study_arms import ARMS, CANDIDATES, HANDMADE
 
 #: two-sided 95 % Student-t quantiles by degrees of freedom
 T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306,
@@ -54,13 +54,15 @@ def summarize(results: dict) -> dict:
         passed = [r["bgan_passed"] for r in by_seed.values() if "bgan_passed" in r]
         if passed:
             entry["bgan_passed"] = f"{sum(passed)}/{len(passed)}"
-        if arm != "A1" and "A1" in results:
-            common = sorted(set(by_seed) & set(results["A1"]))
+        for ref, prefix in (("A1", "diff"), (HANDMADE, "vs_handmade")):
+            if arm == ref or ref not in results or (ref == HANDMADE and arm not in CANDIDATES):
+                continue
+            common = sorted(set(by_seed) & set(results[ref]))
             for m in ("psnr", "ssim"):
-                diffs = [by_seed[s]["real"][m] - results["A1"][s]["real"][m] for s in common]
+                diffs = [by_seed[s]["real"][m] - results[ref][s]["real"][m] for s in common]
                 if diffs:
-                    entry[f"diff_{m}"] = dict(zip(("mean", "low", "high"), _interval(diffs)),
-                                              n=len(diffs))
+                    entry[f"{prefix}_{m}"] = dict(zip(("mean", "low", "high"), _interval(diffs)),
+                                                  n=len(diffs))
         summary[arm] = entry
     return summary
 
@@ -112,6 +114,26 @@ def _fmt(s: dict, digits: int) -> str:
             f"({s['min']:.{digits}f}-{s['max']:.{digits}f})")
 
 
+def handmade_lines(summary: dict) -> list[str]:
+    """Learned blur vs the hand-made broad synthesis (A5): paired real-blur differences."""
+    rows = [(arm, summary[arm]) for arm in CANDIDATES
+            if arm in summary and "vs_handmade_psnr" in summary[arm]]
+    if not rows:
+        return []
+    lines = ["", f"Learned blur vs hand-made broad synthesis ({HANDMADE}), paired over seeds on "
+             "test_realblur (reported, not a verdict rule):", "",
+             f"| arm | Δ PSNR vs {HANDMADE} [95 % CI] | Δ SSIM vs {HANDMADE} [95 % CI] | "
+             "learned blur better? |", "|---|---|---|---|"]
+    for arm, e in rows:
+        p, s = e["vs_handmade_psnr"], e["vs_handmade_ssim"]
+        better = "yes" if p["low"] > 0 and s["low"] > 0 else (
+            "no, worse" if p["high"] < 0 and s["high"] < 0 else "not shown")
+        lines.append(f"| {ARMS[arm]['label']} | {p['mean']:+.2f} [{p['low']:+.2f}, "
+                     f"{p['high']:+.2f}] | {s['mean']:+.4f} [{s['low']:+.4f}, {s['high']:+.4f}] "
+                     f"| {better} |")
+    return lines
+
+
 def report(results: dict, summary: dict, decision: dict) -> str:
     """Markdown tables: deblurring per arm, BGAN blur realism, verdict."""
     lines = ["| arm | seeds | real-blur PSNR | real-blur SSIM | synthetic PSNR | "
@@ -153,6 +175,7 @@ def report(results: dict, summary: dict, decision: dict) -> str:
                          f"{m['MeanRatioVsRef']:.3f} | {ratios} | {r['bgan_checks'][1]['value']} "
                          f"| {m['EdgeWidthRatio']:.2f} | "
                          f"{'PASS' if r['bgan_passed'] else 'FAIL'} |")
+    lines += handmade_lines(summary)
     lines += ["", f"**Verdict (rules of the study doc): {decision['verdict']}**", ""]
     lines += [f"* {r}" for r in decision["reasons"]]
     return "\n".join(lines)

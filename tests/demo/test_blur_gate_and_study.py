@@ -10,6 +10,7 @@ import pytest
 
 from restorekit.demo.blur_gate import GATE, gate_checks, gate_table, run_gate
 from restorekit.demo.study import ARMS, run_study, summarize, verdict
+from restorekit.demo.study_report import handmade_lines
 
 from .test_realistic_blur_demo import fake_demo
 
@@ -105,16 +106,61 @@ def _fake_results(deltas: dict[str, float], gap: float = 2.0) -> dict:
 
 
 def test_verdict_rules():
-    support = verdict(summarize(_fake_results({"A2": 1.0, "A3": 0.0})), gate_passed=True)
+    arms = {"A2": 1.0, "A3": 0.0, "B2B": 0.0}
+    support = verdict(summarize(_fake_results(arms)), gate_passed=True)
     assert support["verdict"] == "support" and support["supported_by"] == ["A2"]
-    small = verdict(summarize(_fake_results({"A2": 0.3, "A3": 0.0})), gate_passed=True)
+    small = verdict(summarize(_fake_results({**arms, "A2": 0.3})), gate_passed=True)
     assert small["verdict"] == "refute"  # closes 15 % of the gap only
-    assert verdict(summarize(_fake_results({"A2": 1.0, "A3": 0.0}, gap=0.5)),
-                   gate_passed=True)["verdict"] == "inconclusive"  # P1 fails
+    # Blur2Blur is the third candidate of the support rule
+    b2b = verdict(summarize(_fake_results({**arms, "A2": 0.0, "B2B": 1.0})), gate_passed=True)
+    assert b2b["verdict"] == "support" and b2b["supported_by"] == ["B2B"]
     assert verdict(summarize(_fake_results({"A2": 1.0, "A3": 0.0})),
+                   gate_passed=True)["verdict"].startswith("none")  # B2B missing
+    assert verdict(summarize(_fake_results(arms, gap=0.5)),
+                   gate_passed=True)["verdict"] == "inconclusive"  # P1 fails
+    assert verdict(summarize(_fake_results(arms)),
                    gate_passed=False)["verdict"] == "inconclusive"  # P2 fails
-    assert set(ARMS) >= {"A1", "A2", "A3", "A4"}
-    assert not math.isnan(summarize(_fake_results({"A2": 1, "A3": 0}))["A2"]["diff_psnr"]["low"])
+    assert set(ARMS) >= {"A1", "A2", "A3", "A4", "A5", "B2B"}
+    assert not math.isnan(summarize(_fake_results(arms))["A2"]["diff_psnr"]["low"])
+
+
+def test_learned_blur_vs_handmade_lines():
+    """Candidates are compared with A5 by paired intervals; A5 itself and A4 are not."""
+    summary = summarize(_fake_results({"A2": 1.0, "A3": 0.0, "B2B": -1.0, "A5": 0.0}))
+    assert "vs_handmade_psnr" not in summary["A4"] and "vs_handmade_psnr" not in summary["A5"]
+    assert summary["A2"]["vs_handmade_psnr"]["mean"] == pytest.approx(1.0)
+    lines = "\n".join(handmade_lines(summary))
+    assert "| A2 scheme 1 (frozen gated BGAN) | +1.00" in lines
+    rows = {line.split("|")[1].strip(): line.split("|")[-2].strip() for line in
+            lines.splitlines() if line.startswith("| A") or line.startswith("| B")}
+    assert rows == {"A2 scheme 1 (frozen gated BGAN)": "yes", "A3 scheme 2 (joint)": "not shown",
+                    "B2B Blur2Blur (translator + A1 DBGAN)": "no, worse"}
+    assert handmade_lines(summarize(_fake_results({"A2": 1.0}))) == []  # no A5 run
+
+
+def test_study_blur2blur_and_handmade_arms_tiny_budget(tmp_path):
+    """B2B trains its kernel encoder and translator, deblurs with the A1 checkpoint of the same
+    seed (trained first when missing), and is reported; A5 trains on on-the-fly blur."""
+    from restorekit.demo.study import run_unit
+
+    root = fake_study_demo(tmp_path / "demo")
+    rng = np.random.default_rng(2)
+    for png in root.rglob("*.png"):  # the translator trains on 128 px crops
+        cv2.imwrite(str(png), rng.integers(0, 256, (136, 136, 3), dtype=np.uint8))
+    work = tmp_path / "work"
+    b2b = run_unit("B2B", 0, work, str(root), iters=2)
+    unit = work / "B2B" / "seed0"
+    assert (unit / "kernel_encoder" / "iter_2.pth").is_file()
+    assert b2b["translator_ckpt"] == str(unit / "translator" / "iter_2.pth")
+    assert b2b["deblurrer_ckpt"] == str(work / "A1" / "seed0" / "iter_2.pth")
+    assert (work / "A1" / "seed0" / "result.json").is_file()  # A1 was trained for it
+    assert not (work / "A1" / "seed0" / "running").exists()
+    assert set(b2b["real"]) == {"psnr", "ssim"} and "psnr" in b2b["translated_vs_input"]
+    a5 = run_unit("A5", 0, work, str(root), iters=2)
+    assert a5["real"]["psnr"] > 0
+    result = run_study(work, str(root), arms=["A1", "A5", "B2B"], seeds=[0], iters=2,
+                       train=False)
+    assert "B2B Blur2Blur" in result["table"] and "A5 hand-made" in result["table"]
 
 
 @pytest.mark.parametrize("config,key", [("configs/demo/study/a2_separate.py", "blur_generator"),
