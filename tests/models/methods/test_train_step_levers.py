@@ -123,3 +123,47 @@ def test_gradients_are_freed_between_steps(baseline):
     # mmengine's zero_grad -> optimizer.zero_grad(set_to_none=True): no gradient buffers
     # stay allocated between iterations
     assert all(p.grad is None for p in model.parameters())
+
+
+def amp_wrappers(model, monkeypatch, dtype):
+    """mmengine's ``AmpOptimWrapper`` (the CUDA path of ``tools/train.py --amp``) built on
+    this CPU-only machine: its device check is patched, autocast then runs on the CPU and the
+    GradScaler disables itself (it needs CUDA) -- the wrapper's code path is the GPU one."""
+    from mmengine.optim import AmpOptimWrapper
+    from mmengine.optim.optimizer import amp_optimizer_wrapper
+
+    monkeypatch.setattr(amp_optimizer_wrapper, "is_cuda_available", lambda: True)
+    return OptimWrapperDict(**{
+        name: AmpOptimWrapper(optimizer=torch.optim.SGD(getattr(model, name).parameters(),
+                                                        lr=0.1), dtype=dtype)
+        for name in ("generator", "discriminator")})
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_autocast_step_with_checkpointing_and_channels_last(baseline, monkeypatch):
+    """Under the AMP wrapper the networks run in low precision (the generator's convolutions
+    give bf16), activation checkpointing recomputes under the same autocast state (gradients
+    equal to the non-checkpointed AMP step) and the losses stay near the fp32 step's."""
+    (fp32_logs, _, _), start = baseline
+    runs = []
+    for with_cp in (False, True):
+        model = build(generator=dict(with_cp=with_cp), channels_last=True)
+        model.load_state_dict(start.state_dict())
+        dtypes: list[torch.dtype] = []
+        model.generator.conv_first.register_forward_hook(
+            lambda m, i, o, _d=dtypes: _d.append(o.dtype))
+        optim = amp_wrappers(model, monkeypatch, "bfloat16")
+        grads: list[list[torch.Tensor]] = []
+        for wrapper in optim.values():
+            original = wrapper.step
+            wrapper.step = lambda _o=original, _w=wrapper, _g=grads, **kw: (_g.append(
+                [p.grad.clone() for g in _w.optimizer.param_groups for p in g["params"]]), _o())
+        logs = [{k: v.item() for k, v in model.train_step(b, optim).items()} for b in batches()]
+        runs.append((logs, grads, dtypes))
+    (logs, grads, dtypes), (cp_logs, cp_grads, _) = runs
+    assert dtypes and all(d == torch.bfloat16 for d in dtypes)
+    assert logs == cp_logs
+    for a, b in zip(grads, cp_grads):
+        assert all(torch.allclose(g, h, rtol=1e-3, atol=1e-6) for g, h in zip(a, b))
+    for key in ("loss_pix", "loss_perceptual", "loss_d"):
+        assert logs[0][key] == pytest.approx(fp32_logs[0][key], rel=0.05), key
