@@ -96,6 +96,7 @@ def model_config(config: str, overrides: dict[str, object]) -> dict | None:
     from mmengine.config import Config
 
     cfg = Config.fromfile(config).model.to_dict()
+    cfg.setdefault("channels_last", False)  # BaseRestorer's default, explicit for comparisons
     if isinstance(cfg.get("perceptual_loss"), dict):
         cfg["perceptual_loss"]["pretrained"] = None  # no ImageNet weights offline
     for key, value in overrides.items():
@@ -184,7 +185,7 @@ def run_case(spec: str, lever_names: list[str], rounds: int, check_steps: int) -
         same = [other for other, lever in levers.items() if lever["cfg"] == cfg]
         if cfg is None or (name != "baseline" and (same or cfg == base_cfg)):
             print(f"[{config}] skip {name}: not applicable or the same model as "
-                  f"{same[0] if same else 'the baseline'}")
+                  f"{same[0] if same else 'the baseline'}", flush=True)
             continue
         levers[name] = {"cfg": cfg}
     batches = make_batches(batch, size)
