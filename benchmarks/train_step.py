@@ -55,10 +55,12 @@ LEVERS: dict[str, dict[str, object]] = {
     "channels_last+with_cp": {"channels_last": True, "generator.with_cp": True},
     "compile": {"compile_networks": True},
     "channels_last+compile": {"channels_last": True, "compile_networks": True},
+    "channels_last+with_cp+compile": {"channels_last": True, "generator.with_cp": True,
+                                      "compile_networks": True},
 }
 DEFAULT_CASES = ["configs/dbgan_gopro.py:4:128", "configs/demo/dbgan_demo.py:16:48"]
 DEFAULT_LEVERS = ["baseline", "channels_last", "nchw", "with_cp", "channels_last+with_cp",
-                  "channels_last+compile"]
+                  "channels_last+compile", "channels_last+with_cp+compile"]
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -116,6 +116,9 @@ def test_compiled_networks_step_matches_the_plain_step(baseline):
     assert model.discriminator._compiled_call_impl is not None
     assert list(model.state_dict()) == list(start.state_dict())  # keys unchanged
     assert_same_step(run(model, start), result)
+    # compiled blocks inside activation checkpoints, channels-last
+    model = build(compile_networks=True, channels_last=True, generator=dict(with_cp=True))
+    assert_same_step(run(model, start), result)
 
 
 def test_gradients_are_freed_between_steps(baseline):
