@@ -41,6 +41,7 @@ import json
 import os
 import platform
 import statistics
+import sys
 import time
 from pathlib import Path
 
@@ -277,7 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     if "baseline" not in args.levers:
         args.levers = ["baseline", *args.levers]
     results = dict(
-        command="python benchmarks/train_step.py " + " ".join(argv or []),
+        command="python benchmarks/train_step.py " + " ".join(
+            sys.argv[1:] if argv is None else argv),
         date=datetime.datetime.now().isoformat(timespec="seconds"), note=args.note,
         torch=torch.__version__, threads=args.threads, machine=platform.processor()
         or platform.machine(), rounds=args.rounds, check_steps=args.check_steps, cases=[])
