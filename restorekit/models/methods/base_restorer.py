@@ -61,6 +61,12 @@ class BaseRestorer(BaseModel):
             default 1; 0 trains D only), ``disc_init_steps`` (iterations at the start with D
             updates only, default 0); subclasses may accept more keys.
         channels_last: run the networks in channels-last memory format (faster on CPU).
+        compile_networks: ``torch.compile`` every generator and discriminator in place
+            (``nn.Module.compile``: state-dict keys unchanged); ``True`` or a dict of
+            ``torch.compile`` keyword arguments (e.g. ``dict(mode='max-autotune')``). The
+            first steps compile (seconds to minutes) and each new input size or
+            ``requires_grad`` pattern compiles again; losses and gradients equal eager mode
+            within fp32 rounding (docs/training_performance.md).
         ema_cfg: keep an exponential moving average of the generator (mmagic / BasicSR
             ``*_ema``): ``dict(momentum=0.001, interval=1, start_iter=0)``; the average
             ``avg <- (1 - momentum) * avg + momentum * G`` is updated after each iteration's
@@ -77,7 +83,7 @@ class BaseRestorer(BaseModel):
     def __init__(self, generator: dict, discriminator: dict | None = None,
                  data_preprocessor: dict | None = None, train_cfg: dict | None = None,
                  channels_last: bool = False, ema_cfg: dict | None = None,
-                 init_cfg: dict | None = None) -> None:
+                 compile_networks: bool | dict = False, init_cfg: dict | None = None) -> None:
         if data_preprocessor is None:
             data_preprocessor = dict(type="DeblurDataPreprocessor")
         # built here: BaseModel would look it up in mmengine's root registry, outside our scope
@@ -93,6 +99,7 @@ class BaseRestorer(BaseModel):
         self.disc_init_steps = int(train_cfg.pop("disc_init_steps", 0))
         self.extra_train_cfg = train_cfg
         self.channels_last = channels_last
+        self.compile_networks = compile_networks
         # persistent: resuming continues the disc_init_steps schedule where it stopped
         self.register_buffer("step_counter", torch.zeros((), dtype=torch.long))
         # one padding authority: the generator's PadPolicy, applied by the preprocessor
@@ -117,6 +124,12 @@ class BaseRestorer(BaseModel):
                              f"{sorted(self.extra_train_cfg)}")
         if self.channels_last:
             self.to(memory_format=torch.channels_last)
+        if self.compile_networks:
+            options = {} if self.compile_networks is True else dict(self.compile_networks)
+            for name in (*self.generator_names, *self.discriminator_names):
+                module = getattr(self, name, None)
+                if module is not None:
+                    module.compile(**options)
 
     def adversarial_term(self, disc_name: str, loss_name: str,
                          conditional: bool = False) -> AdversarialTerm | None:

@@ -80,3 +80,52 @@ def test_conversion_reports_unexpected_missing_and_mismatched_keys():
     assert "conv_last.bias" in report.missing and "conv_first.weight" in report.missing
     assert len(report.shape_mismatch) == 1 and "model.0.weight" in report.shape_mismatch[0]
     assert "unexpected" in str(report)
+
+
+def _saved_bytes(fn) -> tuple[int, torch.Tensor]:
+    """Bytes of the tensors autograd saves for backward while ``fn()`` runs."""
+    total = 0
+
+    def pack(t):
+        nonlocal total
+        total += t.numel() * t.element_size()
+        return t
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        out = fn()
+    return total, out
+
+
+def test_activation_checkpointing_gives_the_same_outputs_and_gradients():
+    torch.manual_seed(0)
+    plain = MODELS.build(dict(TINY, num_blocks=3))
+    cp = MODELS.build(dict(TINY, num_blocks=3, with_cp=True))
+    cp.load_state_dict(plain.state_dict())  # same keys: checkpoints interchange
+    x = torch.rand(2, 3, 24, 24)
+    grads = []
+    for net in (plain, cp):
+        xi = x.clone().requires_grad_(True)
+        saved, y = _saved_bytes(lambda net=net, xi=xi: net(xi))
+        (y * torch.linspace(0, 1, y.numel()).view_as(y)).sum().backward()
+        grads.append((y.detach(), xi.grad, [p.grad for p in net.parameters()], saved))
+    (y0, gx0, gp0, saved0), (y1, gx1, gp1, saved1) = grads
+    assert torch.allclose(y0, y1, atol=1e-6, rtol=0)
+    assert torch.allclose(gx0, gx1, atol=1e-6, rtol=0)
+    assert all(torch.allclose(a, b, atol=1e-6, rtol=0) for a, b in zip(gp0, gp1))
+    # the trunk's activations are not kept: far fewer bytes saved for backward
+    assert saved1 < 0.4 * saved0
+
+
+def test_activation_checkpointing_is_inactive_without_gradients(monkeypatch):
+    from restorekit.models.generators import rrdbnet
+
+    calls = []
+    real = rrdbnet.checkpoint
+    monkeypatch.setattr(rrdbnet, "checkpoint", lambda *a, **k: calls.append(1) or real(*a, **k))
+    net = MODELS.build(dict(TINY, with_cp=True))
+    x = torch.rand(1, 3, 8, 8)
+    with torch.no_grad():
+        net(x)
+    assert calls == []
+    net(x.requires_grad_(True))
+    assert len(calls) == TINY["num_blocks"]
