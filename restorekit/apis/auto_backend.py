@@ -24,7 +24,9 @@ size class, machine, device and precision:
   run)``, the float64 run done only when needed, on a centre crop above
   :data:`F64_MAX_PIXELS`) is rejected. The others are timed (interleaved, 2 rounds; for slow
   networks the first call is the timing) and the fastest wins; a candidate with more set-up
-  (order above) must be at least :data:`MARGIN` faster than a simpler one. The decision is
+  (order above) must be at least :data:`MARGIN` faster than a simpler one, and ``compile``
+  (which compiles again in every process) must repay its set-up time within
+  :data:`AMORTIZE_CALLS` calls. The decision is
   written to ``<cache dir>/auto_backend.json`` (:mod:`restorekit.apis.backend_cache`), so later
   calls and processes only build the winner. The probe's output is returned for the probe
   itself, so measuring costs about one forward per extra candidate.
@@ -67,6 +69,9 @@ TOLERANCE_ABS = 1e-5
 MARGIN = 0.03
 #: an eager first call slower than this (s): the first calls are the timings (no extra rounds)
 SLOW_SECONDS = 5.0
+#: ``compile`` re-compiles in every new process: it is chosen only if its per-call saving
+#: pays for its measured set-up time within this many calls
+AMORTIZE_CALLS = 50
 PRECISIONS = ("fp32", "bf16", "fp16")
 
 
@@ -199,6 +204,7 @@ class Measurement:
     rejected: dict[str, str]
     tolerance: float
     own_error: float | None
+    setup: dict[str, float] = field(default_factory=dict)
 
 
 def measure_candidates(model: nn.Module, builders: dict[str, Callable[[], Network]],
@@ -211,13 +217,16 @@ def measure_candidates(model: nn.Module, builders: dict[str, Callable[[], Networ
     nets: dict[str, Network] = {}
     outputs: dict[str, torch.Tensor] = {}
     first: dict[str, float] = {}
+    setup: dict[str, float] = {}
     rejected: dict[str, str] = {}
     for name, build in builders.items():
         try:
-            net = build()
             t0 = time.perf_counter()
+            net = build()
+            t1 = time.perf_counter()
             out = _run(net, x)
-            first[name] = time.perf_counter() - t0
+            first[name] = time.perf_counter() - t1
+            setup[name] = time.perf_counter() - t0
             if out.shape != x.shape[:1] + out.shape[1:2] + x.shape[2:]:
                 raise ValueError(f"output shape {tuple(out.shape)} for input {tuple(x.shape)}")
             nets[name], outputs[name] = net, out
@@ -254,11 +263,17 @@ def measure_candidates(model: nn.Module, builders: dict[str, Callable[[], Networ
         _run(nets["compile"], x)
         times["compile"] = [time.perf_counter() - t0]
     best = {n: min(ts) for n, ts in times.items()}
+    setup = {n: max(setup[n] - best[n], 0.0) for n in best}
     chosen = "eager"
     for name in best:  # insertion order = set-up order
         if best[name] < best[chosen] * (1 - MARGIN):
+            if name == "compile" and (best[chosen] - best[name]) * AMORTIZE_CALLS < setup[name]:
+                rejected[name] = (f"set-up {setup[name]:.1f} s not repaid within "
+                                  f"{AMORTIZE_CALLS} calls")
+                continue
             chosen = name
-    return Measurement(chosen, outputs[chosen], best, diffs, rejected, tolerance, own), nets
+    return Measurement(chosen, outputs[chosen], best, diffs, rejected, tolerance, own,
+                       setup), nets
 
 
 class AutoNetwork:
@@ -339,7 +354,8 @@ class AutoNetwork:
         self._nets[self._net_key(result.chosen, h, w)] = nets[result.chosen]
         self._probe = (x, result.output)
         record = dict(backend=result.chosen, size_class=size, shape=[h, w],
-                      times_s=result.times, max_abs_diff=result.diffs,
+                      times_s=result.times, setup_s=result.setup,
+                      max_abs_diff=result.diffs,
                       rejected=result.rejected, tolerance=result.tolerance,
                       eager_vs_float64=result.own_error, candidates=list(self.candidates),
                       machine=backend_cache.machine_fingerprint(),
