@@ -4,6 +4,7 @@
         [--sizes 256 720p] [--levers fast compile onnxruntime bf16] [--rounds 5]
         [--pair-budget 60] [--threads 2] [--include-slow] [--cache-dir DIR]
         [--out work_dirs/cpu_inference.json]
+    python benchmarks/cpu_inference.py --report work_dirs/cpu_inference.json  # tables again
 
 Per generator (paper configuration, random weights, eval mode, batch 1) and input size
 (256×256, 720×1280), in one process:
@@ -29,7 +30,8 @@ model: ``min(--rounds, --pair-budget / (variants × baseline s))``, at least 1. 
 achieved GFLOP/s (2 × MACs of the padded input from ``torch.utils.flop_counter`` ÷ median) ÷
 the fp32 GEMM peak (4096² ``torch.mm``, measured at the start and the end of the run, mean).
 RRDB-16 at 720p (~3–4 min per forward) is skipped unless ``--include-slow``.
-Prints progress and a Markdown table; writes JSON.
+Prints progress and a Markdown table; writes JSON (after every model and size; with one peak
+only until the end).
 """
 
 from __future__ import annotations
@@ -233,6 +235,13 @@ def markdown(records: list[dict], peaks: list[float]) -> str:
     return "\n".join(lines)
 
 
+def _dump(path: str, result: dict) -> None:
+    """Write the JSON (after every model and size, so an interrupted run keeps its rows)."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(result, f, indent=1)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="CPU inference levers per generator and size")
     p.add_argument("--models", nargs="+", default=DEFAULT_MODELS, choices=list(MODEL_ZOO))
@@ -246,7 +255,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cache-dir", default=None,
                    help="auto-backend cache dir (default: a fresh one, so auto measures)")
     p.add_argument("--out", default="work_dirs/cpu_inference.json")
+    p.add_argument("--report", metavar="JSON", help="only print the tables of a (partial) run")
     args = p.parse_args(argv)
+    if args.report:
+        with open(args.report) as f:
+            done = json.load(f)
+        peaks = done["gemm_peak_gflops"]
+        add_peak(done["records"], sum(peaks) / len(peaks))
+        print(markdown(done["records"], peaks))
+        return 0
     torch.set_num_threads(args.threads)
     workdir = tempfile.mkdtemp(prefix="cpu_inference_")
     os.environ["RESTOREKIT_CACHE_DIR"] = args.cache_dir or os.path.join(workdir, "cache")
@@ -264,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{i + 1}/{len(pairs)}] {name} @ {size_key} "
               f"(elapsed {time.perf_counter() - start:.0f} s)", flush=True)
         records.append(bench_pair(name, size_key, args.levers, args, workdir))
+        _dump(args.out, {"partial": True, "gemm_peak_gflops": peaks, "records": records})
     peaks.append(gemm_peak(args.threads))
     add_peak(records, sum(peaks) / len(peaks))
     result = {"command": "python benchmarks/cpu_inference.py " + " ".join(
@@ -276,9 +294,7 @@ def main(argv: list[str] | None = None) -> int:
         result["onnxruntime"] = onnxruntime.__version__
     except ImportError:
         pass
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    with open(args.out, "w") as f:
-        json.dump(result, f, indent=1)
+    _dump(args.out, result)
     print(f"\nCPU: {result['cpu']}, torch {torch.__version__}, "
           f"onnxruntime {result.get('onnxruntime')}, {args.threads} threads, "
           f"{result['elapsed_s'] / 60:.1f} min")
