@@ -10,8 +10,9 @@ size class, machine, device and precision:
 * **CPU, precision 'bf16' / 'fp16'**: the fast path under autocast, as asked (no measurement;
   without AMX bf16 is slower than fp32, see ``docs/benchmark.md``).
 * **CPU, padded input below** :data:`AUTO_MIN_PIXELS`: eager (not worth measuring).
-* **CPU, fp32**: the candidates (:data:`DEFAULT_CANDIDATES`, or ``$RESTOREKIT_AUTO_CANDIDATES``
-  as a comma list) are each built and run on the real input (the probe):
+* **CPU, fp32**: the candidates (:data:`.auto_candidates.DEFAULT_CANDIDATES`, or
+  ``$RESTOREKIT_AUTO_CANDIDATES`` as a comma list) are each built and run on the real input
+  (the probe):
 
   - ``eager``: the model's own forward (the reference);
   - ``fast``: BN folding + channels-last (:func:`~restorekit.apis.prepare_fast_generator`);
@@ -43,21 +44,20 @@ import os
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 from torch import nn
 
 from restorekit.models.outputs import final_output
-from restorekit.models.padding import get_pad_policy, padded_size
+from restorekit.models.padding import get_pad_policy
 
 from . import backend_cache
+from .auto_candidates import CANDIDATE_BUILDERS, BuildContext, Network, candidate_names
 from .fast_inference import copy_network, inference_network, prepare_fast_generator
 
-Network = Callable[[torch.Tensor], torch.Tensor]
-#: candidate order = set-up cost order (ties go to the earlier one)
-DEFAULT_CANDIDATES = ("eager", "fast", "onnxruntime", "compile")
+__all__ = ["CANDIDATE_BUILDERS", "AutoNetwork", "measure_candidates", "plan"]
 #: padded inputs with fewer pixels run eager without measurement
 AUTO_MIN_PIXELS = 160 * 160
 #: above this many pixels eager's own float64 distance is estimated on a centre crop
@@ -75,22 +75,6 @@ AMORTIZE_CALLS = 50
 PRECISIONS = ("fp32", "bf16", "fp16")
 
 
-def candidate_names(candidates: tuple[str, ...] | list[str] | str | None = None
-                    ) -> tuple[str, ...]:
-    """The candidates to measure: the argument, else ``$RESTOREKIT_AUTO_CANDIDATES``
-    (comma-separated), else :data:`DEFAULT_CANDIDATES`; ``eager`` is always included."""
-    if candidates is None:
-        candidates = os.environ.get("RESTOREKIT_AUTO_CANDIDATES") or DEFAULT_CANDIDATES
-    if isinstance(candidates, str):
-        candidates = [c.strip() for c in candidates.split(",") if c.strip()]
-    names = tuple(dict.fromkeys(["eager", *candidates]))
-    unknown = [n for n in names if n not in CANDIDATE_BUILDERS]
-    if unknown:
-        raise ValueError(f"unknown auto-backend candidate(s) {unknown}; known: "
-                         f"{sorted(CANDIDATE_BUILDERS)}")
-    return names
-
-
 def plan(device_type: str, pixels: int, precision: str, candidates: tuple[str, ...]
          ) -> tuple[str, str] | None:
     """The decision that needs no measurement, as ``(candidate, precision)``, or ``None``
@@ -104,68 +88,6 @@ def plan(device_type: str, pixels: int, precision: str, candidates: tuple[str, .
     if pixels < AUTO_MIN_PIXELS or candidates == ("eager",):
         return ("eager", "fp32")
     return None
-
-
-@dataclass
-class BuildContext:
-    """What a candidate builder gets: the model, the eager network, the probe input shape."""
-
-    model: nn.Module
-    eager: Network
-    shape: tuple[int, int]
-    num_threads: int | None
-    model_fp: Callable[[], str]
-    cache_dir: Path
-    extra: dict = field(default_factory=dict)
-
-
-def _build_eager(ctx: BuildContext) -> Network:
-    return ctx.eager
-
-
-def _build_fast(ctx: BuildContext) -> Network:
-    return prepare_fast_generator(ctx.model, "fp32")
-
-
-def _build_compile(ctx: BuildContext) -> Network:
-    return prepare_fast_generator(ctx.model, "fp32", compile=True, freezing=True)
-
-
-def _build_onnxruntime(ctx: BuildContext) -> Network:
-    from .onnx_export import export_onnx
-    from .onnx_runtime import OnnxRuntimeGenerator
-
-    h, w = ctx.shape
-    path = backend_cache.onnx_path(ctx.model_fp(), h, w, ctx.cache_dir)
-    threads = ctx.num_threads or torch.get_num_threads()
-    if path.is_file():
-        try:
-            return OnnxRuntimeGenerator(str(path), threads)
-        except Exception:  # a damaged cached file: export again
-            pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.onnx")
-    # the input is already padded: record the policy without the extra block so that the
-    # export shape is exactly (h, w)
-    policy = replace(get_pad_policy(ctx.model), extra_block=False)
-    if padded_size(h, w, policy) != (h, w):
-        raise ValueError(f"input {h}x{w} is not aligned to {policy}")
-    try:
-        export_onnx(ctx.model, str(tmp), shape=(h, w), padding=policy, exporter="torchscript")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return OnnxRuntimeGenerator(str(path), threads)
-
-
-#: name -> builder(ctx) -> network; tests may add entries
-CANDIDATE_BUILDERS: dict[str, Callable[[BuildContext], Network]] = {
-    "eager": _build_eager,
-    "fast": _build_fast,
-    "onnxruntime": _build_onnxruntime,
-    "compile": _build_compile,
-}
 
 
 def _run(net: Network, x: torch.Tensor) -> torch.Tensor:
