@@ -27,7 +27,8 @@ size class, machine, device and precision:
   networks the first call is the timing) and the fastest wins; a candidate with more set-up
   (order above) must be at least :data:`MARGIN` faster than a simpler one, and ``compile``
   (which compiles again in every process) must repay its set-up time within
-  :data:`AMORTIZE_CALLS` calls. The decision is
+  :data:`AMORTIZE_CALLS` calls (it is not even tried when no saving could repay
+  :data:`COMPILE_MIN_SETUP_S`). The decision is
   written to ``<cache dir>/auto_backend.json`` (:mod:`restorekit.apis.backend_cache`), so later
   calls and processes only build the winner. The probe's output is returned for the probe
   itself, so measuring costs about one forward per extra candidate.
@@ -72,6 +73,9 @@ SLOW_SECONDS = 5.0
 #: ``compile`` re-compiles in every new process: it is chosen only if its per-call saving
 #: pays for its measured set-up time within this many calls
 AMORTIZE_CALLS = 50
+#: least set-up time of ``compile`` (s): not even tried when the fastest candidate so far
+#: cannot save that much within :data:`AMORTIZE_CALLS` calls
+COMPILE_MIN_SETUP_S = 10.0
 PRECISIONS = ("fp32", "bf16", "fp16")
 
 
@@ -142,6 +146,11 @@ def measure_candidates(model: nn.Module, builders: dict[str, Callable[[], Networ
     setup: dict[str, float] = {}
     rejected: dict[str, str] = {}
     for name, build in builders.items():
+        if name == "compile" and first and min(first.values()) * AMORTIZE_CALLS < (
+                COMPILE_MIN_SETUP_S):
+            rejected[name] = (f"not tried: cannot repay >= {COMPILE_MIN_SETUP_S:.0f} s of "
+                              f"compiling within {AMORTIZE_CALLS} calls")
+            continue
         try:
             t0 = time.perf_counter()
             net = build()

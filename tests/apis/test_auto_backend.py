@@ -91,7 +91,7 @@ def test_wrong_candidate_is_rejected(cache, monkeypatch):
 def test_slightly_different_but_exact_candidate_is_accepted(cache, monkeypatch):
     """Within the tolerance (here 1e-6 off) a candidate is accepted and may win."""
     monkeypatch.setitem(CANDIDATE_BUILDERS, "close", lambda ctx: lambda x: ctx.eager(x) + 1e-6)
-    monkeypatch.setattr(auto_backend, "MARGIN", -1.0)  # the later candidate always wins
+    monkeypatch.setattr(auto_backend, "MARGIN", -1e9)  # the later candidate always wins
     monkeypatch.setenv("RESTOREKIT_AUTO_CANDIDATES", "eager,close")
     net, img = _net(), _image()
     deblur_tensor(net, img)
@@ -133,7 +133,7 @@ def test_chosen_backend_failing_later_falls_back_to_eager(cache, monkeypatch):
         return run
 
     monkeypatch.setitem(CANDIDATE_BUILDERS, "flaky", flaky)
-    monkeypatch.setattr(auto_backend, "MARGIN", -1.0)  # the later candidate always wins
+    monkeypatch.setattr(auto_backend, "MARGIN", -1e9)  # the later candidate always wins
     monkeypatch.setenv("RESTOREKIT_AUTO_CANDIDATES", "eager,flaky")
     net, img = _net(), _image()
     deblur_tensor(net, img)
@@ -147,7 +147,7 @@ def test_chosen_backend_failing_later_falls_back_to_eager(cache, monkeypatch):
 def test_auto_matches_eager_with_real_candidates(cache, monkeypatch):
     pytest.importorskip("onnxruntime")
     monkeypatch.setenv("RESTOREKIT_AUTO_CANDIDATES", "eager,fast,onnxruntime")
-    monkeypatch.setattr(auto_backend, "MARGIN", -1.0)  # prefer the last accepted one
+    monkeypatch.setattr(auto_backend, "MARGIN", -1e9)  # prefer the last accepted one
     net, img = _net(), _image()
     out = deblur_tensor(net, img)
     decision = _auto(net).decisions[-1]
@@ -157,6 +157,18 @@ def test_auto_matches_eager_with_real_candidates(cache, monkeypatch):
     img2 = _image()[:, ::-1].copy()
     for im, got in ((img, out), (img2, deblur_tensor(net, img2))):
         assert (got - _eager(net, im)).abs().max() <= 1e-5
+
+
+def test_compile_is_not_tried_when_it_cannot_pay(cache, monkeypatch):
+    """A network that runs in milliseconds is never compiled (tens of seconds per process)."""
+    def compile_builder(ctx):
+        raise AssertionError("compile was built")
+
+    monkeypatch.setitem(CANDIDATE_BUILDERS, "compile", compile_builder)
+    monkeypatch.setenv("RESTOREKIT_AUTO_CANDIDATES", "eager,fast,compile")
+    net = _net()
+    deblur_tensor(net, _image())
+    assert _auto(net).decisions[-1]["rejected"]["compile"].startswith("not tried")
 
 
 def test_cache_dir_from_environment(tmp_path, monkeypatch):
