@@ -22,8 +22,8 @@ size class, machine, device and precision:
 
   A candidate that fails to build or run is skipped; one whose output differs from eager by
   more than the point-1 tolerance (``max(1e-5, 2 × eager's own max distance from a float64
-  run)``, the float64 run done only when needed, on a centre crop above
-  :data:`F64_MAX_PIXELS`) is rejected. The others are timed (interleaved, 2 rounds; for slow
+  run)``, the float64 run done only when needed, on a centre crop when eager takes more than
+  :data:`F64_FULL_MAX_SECONDS`) is rejected. The others are timed (interleaved, 2 rounds; for slow
   networks the first call is the timing) and the fastest wins; a candidate with more set-up
   (order above) must be at least :data:`MARGIN` faster than a simpler one, and ``compile``
   (which compiles again in every process) must repay its set-up time within
@@ -61,8 +61,10 @@ from .fast_inference import copy_network, inference_network, prepare_fast_genera
 __all__ = ["CANDIDATE_BUILDERS", "AutoNetwork", "measure_candidates", "plan"]
 #: padded inputs with fewer pixels run eager without measurement
 AUTO_MIN_PIXELS = 160 * 160
-#: above this many pixels eager's own float64 distance is estimated on a centre crop
-F64_MAX_PIXELS = 384 * 384
+#: eager's own float64 distance is measured on the whole probe when eager's first call took
+#: at most this long (s), else estimated on a centre crop of F64_CROP² (it grows with the
+#: image size for networks with per-image norms, so the crop underestimates it)
+F64_FULL_MAX_SECONDS = 10.0
 F64_CROP = 256
 #: absolute part of the point-1 tolerance
 TOLERANCE_ABS = 1e-5
@@ -100,13 +102,13 @@ def _run(net: Network, x: torch.Tensor) -> torch.Tensor:
 
 
 def eager_own_error(model: nn.Module, eager: Network, x: torch.Tensor,
-                    eager_out: torch.Tensor) -> float:
-    """Max abs distance of eager fp32 from a float64 run of the same network on ``x`` (a
-    centre crop of ``x`` aligned to the padding divisor when ``x`` exceeds
-    :data:`F64_MAX_PIXELS`)."""
+                    eager_out: torch.Tensor, crop: bool = False) -> float:
+    """Max abs distance of eager fp32 from a float64 run of the same network on ``x`` (with
+    ``crop``: on a centre crop of ``x`` of about :data:`F64_CROP`², aligned to the padding
+    divisor)."""
     net64 = copy_network(inference_network(model)).double()
     h, w = x.shape[-2:]
-    if h * w > F64_MAX_PIXELS:
+    if crop and h * w > F64_CROP * F64_CROP:
         policy = get_pad_policy(model)
         side = max(-(-max(F64_CROP, policy.min_size) // policy.divisor) * policy.divisor, 1)
         ch, cw = min(side, h), min(side, w)
@@ -170,7 +172,8 @@ def measure_candidates(model: nn.Module, builders: dict[str, Callable[[], Networ
     tolerance, own = TOLERANCE_ABS, None
     if any(d > TOLERANCE_ABS for d in diffs.values()) or any(
             not bool(torch.isfinite(o).all()) for o in outputs.values()):
-        own = eager_own_error(model, nets["eager"], x, eager_out)
+        own = eager_own_error(model, nets["eager"], x, eager_out,
+                              crop=first["eager"] > F64_FULL_MAX_SECONDS)
         tolerance = max(TOLERANCE_ABS, 2 * own)
     for name, d in diffs.items():
         if name != "eager" and not d <= tolerance:  # NaN is rejected too

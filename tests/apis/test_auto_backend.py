@@ -171,6 +171,17 @@ def test_compile_is_not_tried_when_it_cannot_pay(cache, monkeypatch):
     assert _auto(net).decisions[-1]["rejected"]["compile"].startswith("not tried")
 
 
+def test_eager_own_error_whole_and_cropped(monkeypatch):
+    net = _net()
+    x = torch.rand(1, 3, 96, 128, generator=torch.Generator().manual_seed(0))
+    eager = get_network(net, "torch")[0]
+    out = auto_backend._run(eager, x)
+    whole = auto_backend.eager_own_error(net, eager, x, out)
+    monkeypatch.setattr(auto_backend, "F64_CROP", 32)
+    cropped = auto_backend.eager_own_error(net, eager, x, out, crop=True)
+    assert 0 < whole < 1e-5 and 0 <= cropped < 1e-5
+
+
 def test_cache_dir_from_environment(tmp_path, monkeypatch):
     monkeypatch.delenv("RESTOREKIT_CACHE_DIR")
     assert backend_cache.cache_dir() == backend_cache.Path.home() / ".cache" / "restorekit"
