@@ -1,17 +1,37 @@
-"""Eager fp32 vs fast fp32 vs bf16 CPU inference per generator, against the fp32 GEMM peak.
+"""CPU inference levers per generator and size vs plain eager fp32 with the official padding.
 
-    python benchmarks/cpu_inference.py [--models rrdb16 unet256 fpn_mobilenet dbgan_demo]
-        [--rounds 5] [--threads 2] [--out work_dirs/cpu_inference.json]
-        [--demo-checkpoint CKPT]   # + PSNR of fp32 / fast fp32 / bf16 on the demo test set
+    python benchmarks/cpu_inference.py [--models rrdb16 unet256 fpn_mobilenet ...]
+        [--sizes 256 720p] [--levers fast compile onnxruntime bf16] [--rounds 5]
+        [--pair-budget 60] [--threads 2] [--include-slow] [--cache-dir DIR]
+        [--out work_dirs/cpu_inference.json]
+    python benchmarks/cpu_inference.py --report work_dirs/cpu_inference.json  # tables again
 
-Per generator (random weights, eval mode, batch 1, input a random [0, 1] image): one warm-up
-call per variant, then ``--rounds`` interleaved rounds (eager, fast fp32, bf16 in turn), so a
-noisy shared machine affects all variants alike; the median per variant is reported. The fp32
-GEMM peak (4096² ``torch.mm``, same threads) is measured at the start and at the end of the
-same process; "×GEMM" = achieved GFLOP/s (2 × MACs / median, MACs counted with
-``torch.utils.flop_counter`` on a meta copy, padding included) ÷ the mean of the two peaks.
-``fast fp32`` = :func:`restorekit.apis.prepare_fast_generator` (BN folding, channels_last,
-inference_mode); ``bf16`` = the same with CPU autocast to bfloat16. Writes JSON, prints Markdown.
+Per generator (paper configuration, random weights, eval mode, batch 1) and input size
+(256×256, 720×1280), in one process:
+
+* **baseline**: the generator's eager fp32 forward (``torch.inference_mode``, NCHW) on the
+  input padded by its official policy (:func:`restorekit.models.padding.get_pad_policy`:
+  DeblurGAN-v2 adds a 32-px grey block, 256 -> 288, 720×1280 -> 736×1312; U-Net pads to
+  multiples of 256; NAFNet zeros to 16; MIMO reflect to 4), the output cropped back — the
+  official code's arithmetic;
+* **auto**: the default path (``deblur(..., backend='auto')``: the
+  :class:`~restorekit.apis.auto_backend.AutoNetwork` decides on its first call, measuring its
+  candidates with a fresh cache dir unless ``--cache-dir`` is given; that call is reported as
+  "auto decision s" and excluded from the timing);
+* each lever: ``fast`` (Conv→BN folding + channels-last), ``compile`` (the same under
+  ``torch.compile`` with Inductor freezing), ``onnxruntime`` (static export for the padded
+  shape, ``ORT_ENABLE_ALL``, ``--threads`` intra-op threads), ``bf16`` (fast under CPU
+  autocast to bfloat16: no gain without AMX, error ~1e-2 with random weights).
+
+One warm-up call per variant (its output gives the max abs difference vs the baseline), then
+``rounds`` interleaved rounds (the variant order rotates every round; the baseline is timed in
+every round, so at the start and the end); the median is reported. ``rounds`` adapts to the
+model: ``min(--rounds, --pair-budget / (variants × baseline s))``, at least 1. ``×peak`` =
+achieved GFLOP/s (2 × MACs of the padded input from ``torch.utils.flop_counter`` ÷ median) ÷
+the fp32 GEMM peak (4096² ``torch.mm``, measured at the start and the end of the run, mean).
+RRDB-16 at 720p (~3–4 min per forward) is skipped unless ``--include-slow``.
+Prints progress and a Markdown table; writes JSON (after every model and size; with one peak
+only until the end).
 """
 
 from __future__ import annotations
@@ -20,28 +40,38 @@ import argparse
 import json
 import os
 import statistics
+import sys
+import tempfile
 import time
 
 import torch
 
-from restorekit.apis import deblur_tensor, init_model, prepare_fast_generator
-from restorekit.apis.benchmarking import flop_counter_macs, load_config_pairs
-from restorekit.evaluation.metrics import psnr
+from restorekit.apis import prepare_fast_generator
+from restorekit.apis.benchmarking import flop_counter_macs
+from restorekit.apis.inference import get_network
+from restorekit.apis.tiling import run_padded
+from restorekit.models.padding import get_pad_policy, padded_size
 from restorekit.registry import MODELS
 
-DEMO_CFG = "configs/demo/dbgan_demo.py"
-# name -> (generator config, input H, W, note)
+_FPN = dict(type="FPNGenerator", norm="instance", inference_norm="batch_stats")
+# name -> (generator config, note)
 MODEL_ZOO = {
-    "rrdb16": (dict(type="RRDBNet"), (128, 128), "DBGAN RRDBNet nb16 nf64 gc32"),
-    "unet256": (dict(type="UNetGenerator"), (256, 256), "pix2pix unet_256, BatchNorm"),
-    "fpn_mobilenet": (dict(type="FPNGenerator", backbone="mobilenet_v2", norm="instance",
-                           inference_norm="batch_stats"), (256, 256),
+    "rrdb16": (dict(type="RRDBNet"), "DBGAN RRDBNet nb16 nf64 gc32"),
+    "unet256": (dict(type="UNetGenerator"), "pix2pix unet_256, BatchNorm"),
+    "fpn_mobilenet": (dict(_FPN, backbone="mobilenet_v2"),
                       "DeblurGAN-v2 FPN-MobileNetV2, official train-mode norms"),
-    "fpn_mobilenet_eval": (dict(type="FPNGenerator", backbone="mobilenet_v2", norm="instance",
-                                inference_norm="eval"), (256, 256),
-                           "FPN-MobileNetV2 with eval-mode norms (configs/demo/deblurganv2_demo)"),
-    "dbgan_demo": (None, (192, 192), "configs/demo/dbgan_demo.py generator (nb2 nf32)"),
+    "fpn_inception": (dict(_FPN, backbone="inception_resnet_v2"),
+                      "DeblurGAN-v2 FPN-InceptionResNetV2, official train-mode norms"),
+    "nafnet": (dict(type="NAFNet", width=64), "NAFNet-width64 (GoPro)"),
+    "nafnet_w32": (dict(type="NAFNet", width=32), "NAFNet-width32 (GoPro)"),
+    "mimo_unet": (dict(type="MIMOUNet"), "MIMO-UNet"),
+    "mimo_unet_plus": (dict(type="MIMOUNetPlus"), "MIMO-UNet+"),
 }
+DEFAULT_MODELS = ["rrdb16", "unet256", "fpn_mobilenet", "fpn_inception", "nafnet",
+                  "mimo_unet", "mimo_unet_plus"]
+SIZES = {"256": (256, 256), "720p": (720, 1280)}
+LEVERS = ("fast", "compile", "onnxruntime", "bf16")
+SLOW = {("rrdb16", "720p")}
 
 
 def gemm_peak(threads: int, n: int = 4096, min_time: float = 1.5) -> float:
@@ -74,127 +104,201 @@ def cpu_info() -> dict:
     return info
 
 
-def build(name: str) -> torch.nn.Module:
-    cfg = MODEL_ZOO[name][0]
-    if cfg is None:
-        return init_model(DEMO_CFG).generator
-    return MODELS.build(dict(cfg)).eval()
+def _eager(gen: torch.nn.Module):
+    def run(x: torch.Tensor) -> torch.Tensor:
+        with torch.inference_mode():
+            return gen(x)
+    return run
 
 
-def bench_generator(name: str, rounds: int, threads: int) -> dict:
-    gen = build(name).eval()
-    size = MODEL_ZOO[name][1]
+def build_lever(name: str, gen: torch.nn.Module, padded: tuple[int, int], threads: int,
+                workdir: str):
+    """The network of one lever (padded input -> output)."""
+    if name == "fast":
+        return prepare_fast_generator(gen, "fp32")
+    if name == "compile":
+        return prepare_fast_generator(gen, "fp32", compile=True, freezing=True)
+    if name == "bf16":
+        return prepare_fast_generator(gen, "bf16")
+    if name == "onnxruntime":
+        from dataclasses import replace
+
+        from restorekit.apis.onnx_export import export_onnx
+        from restorekit.apis.onnx_runtime import OnnxRuntimeGenerator
+
+        path = os.path.join(workdir, f"{type(gen).__name__}_{padded[0]}x{padded[1]}.onnx")
+        policy = replace(get_pad_policy(gen), extra_block=False)
+        export_onnx(gen, path, shape=padded, padding=policy, exporter="torchscript")
+        return OnnxRuntimeGenerator(path, threads)
+    raise ValueError(name)
+
+
+def bench_pair(name: str, size_key: str, levers: list[str], args, workdir: str) -> dict:
+    cfg, note = MODEL_ZOO[name]
+    torch.manual_seed(0)
+    gen = MODELS.build(dict(cfg)).eval()
+    policy = get_pad_policy(gen)
+    size = SIZES[size_key]
+    padded = padded_size(*size, policy)
     x = torch.rand(1, 3, *size, generator=torch.Generator().manual_seed(0))
-    variants = {"eager_fp32": lambda: _eager(gen, x)}
-    fast = prepare_fast_generator(gen, "fp32", num_threads=threads)
-    bf16 = prepare_fast_generator(gen, "bf16", num_threads=threads)
-    variants["fast_fp32"] = lambda: fast(x)
-    variants["bf16"] = lambda: bf16(x)
-    outputs = {k: fn() for k, fn in variants.items()}  # warm-up
-    times: dict[str, list[float]] = {k: [] for k in variants}
-    for _ in range(rounds):
-        for key, fn in variants.items():
+    rec: dict = {"model": name, "note": note, "size": size_key, "input": f"{size[0]}x{size[1]}",
+                 "padded": f"{padded[0]}x{padded[1]}",
+                 "params_M": sum(p.numel() for p in gen.parameters()) / 1e6,
+                 "gmacs": flop_counter_macs(gen, padded) / 1e9, "setup_s": {}, "failed": {}}
+    nets = {"baseline": _eager(gen)}
+    t0 = time.perf_counter()
+    outputs = {"baseline": run_padded(nets["baseline"], x, policy)}
+    first = time.perf_counter() - t0
+    rec["setup_s"]["baseline"] = first
+    if first < args.pair_budget / 10:  # the first call pays one-time costs: time a second
+        t0 = time.perf_counter()
+        run_padded(nets["baseline"], x, policy)
+        first = time.perf_counter() - t0
+    print(f"  baseline call {first:.2f} s", flush=True)
+    auto, _ = get_network(gen, "auto", num_threads=args.threads)
+    t0 = time.perf_counter()
+    outputs["auto"] = run_padded(auto, x, policy)
+    rec["auto_decision_s"] = time.perf_counter() - t0
+    rec["auto"] = {k: v for k, v in auto.decisions[-1].items() if k != "machine"}
+    nets["auto"] = auto
+    print(f"  auto: {rec['auto']['backend']} ({rec['auto']['source']}, "
+          f"{rec['auto_decision_s']:.1f} s)", flush=True)
+    for lever in levers:
+        try:
             t0 = time.perf_counter()
-            fn()
+            net = build_lever(lever, gen, padded, args.threads, workdir)
+            outputs[lever] = run_padded(net, x, policy)
+            nets[lever] = net
+            rec["setup_s"][lever] = time.perf_counter() - t0
+            print(f"  {lever}: set-up + first call {rec['setup_s'][lever]:.1f} s", flush=True)
+        except Exception as err:  # a lever that does not work here is reported, not fatal
+            rec["failed"][lever] = f"{type(err).__name__}: {str(err).splitlines()[0][:200]}"
+            print(f"  {lever}: FAILED {rec['failed'][lever]}", flush=True)
+    rounds = max(1, min(args.rounds, int(args.pair_budget / (len(nets) * max(first, 1e-3)))))
+    print(f"  {rounds} round(s) of {len(nets)} variants, ~{rounds * len(nets) * first:.0f} s",
+          flush=True)
+    times: dict[str, list[float]] = {k: [] for k in nets}
+    order = list(nets)
+    for r in range(rounds):
+        rot = order[r % len(order):] + order[:r % len(order)]
+        if "baseline" in rot[1:]:  # baseline first in every round: start and end covered
+            rot.remove("baseline")
+            rot.insert(0, "baseline")
+        for key in rot:
+            t0 = time.perf_counter()
+            run_padded(nets[key], x, policy)
             times[key].append(time.perf_counter() - t0)
-    macs = flop_counter_macs(gen, size)
-    rec = {"model": name, "note": MODEL_ZOO[name][2], "input": f"{size[0]}x{size[1]}",
-           "params_M": sum(p.numel() for p in gen.parameters()) / 1e6, "gmacs": macs / 1e9,
-           "folded_conv_bn": fast.folded}
+    rec["rounds"] = rounds
+    base = outputs["baseline"]
+    rec["variants"] = {}
     for key, ts in times.items():
-        rec[f"{key}_s"] = statistics.median(ts)
-        rec[f"{key}_minmax_s"] = [min(ts), max(ts)]
-        rec[f"{key}_gflops"] = 2 * macs / statistics.median(ts) / 1e9
-    for key in ("fast_fp32", "bf16"):
-        rec[f"{key}_speedup"] = rec["eager_fp32_s"] / rec[f"{key}_s"]
-        rec[f"{key}_max_abs_diff"] = float((outputs[key] - outputs["eager_fp32"]).abs().max())
-        rec[f"{key}_mean_abs_diff"] = float((outputs[key] - outputs["eager_fp32"]).abs().mean())
+        med = statistics.median(ts)
+        rec["variants"][key] = {
+            "median_s": med, "min_s": min(ts), "max_s": max(ts),
+            "ratio": med / statistics.median(times["baseline"]),
+            "gflops": 2 * rec["gmacs"] / med,
+            "max_abs_diff": float((outputs[key] - base).abs().max())}
     return rec
 
 
-def _eager(gen: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
-    with torch.inference_mode():
-        return gen(x)
-
-
-def demo_psnr(checkpoint: str, threads: int) -> dict:
-    """Mean PSNR (RGB, float outputs) of the demo model on the demo test set per variant."""
-    model = init_model(DEMO_CFG, checkpoint)
-    pairs = load_config_pairs(model.cfg)
-    res: dict = {"checkpoint": checkpoint, "images": len(pairs)}
-    base = []
-    for _, blur, sharp in pairs:
-        gt = torch.from_numpy(sharp).permute(2, 0, 1).float() / 255
-        base.append(psnr(torch.from_numpy(blur).permute(2, 0, 1).float() / 255, gt))
-    res["blurry_input"] = statistics.mean(base)
-    outs = {}
-    for variant in (False, "fp32", "bf16"):
-        key = {False: "eager_fp32", "fp32": "fast_fp32", "bf16": "bf16"}[variant]
-        scores, outs[key] = [], []
-        for _, blur, sharp in pairs:
-            out = deblur_tensor(model, blur, fast=variant, num_threads=threads)[0]
-            outs[key].append(out)
-            gt = torch.from_numpy(sharp).permute(2, 0, 1).float() / 255
-            scores.append(psnr(out, gt))
-        res[key] = statistics.mean(scores)
-    for key in ("fast_fp32", "bf16"):
-        res[f"{key}_delta_db"] = res[key] - res["eager_fp32"]
-        res[f"{key}_max_abs_diff"] = max(float((a - b).abs().max())
-                                         for a, b in zip(outs[key], outs["eager_fp32"]))
-    return res
+def add_peak(records: list[dict], peak: float) -> None:
+    for r in records:
+        for v in r["variants"].values():
+            v["x_peak"] = v["gflops"] / peak
 
 
 def markdown(records: list[dict], peaks: list[float]) -> str:
     peak = sum(peaks) / len(peaks)
-    lines = [f"fp32 GEMM peak (4096², same process): start {peaks[0]:.0f}, end {peaks[-1]:.0f} "
-             f"GFLOP/s -> {peak:.0f} used for ×GEMM", "",
-             "| model | input | GMAC | eager fp32 s (×GEMM) | fast fp32 s (speed-up, ×GEMM) | "
-             "bf16 s (speed-up, ×GEMM) | max abs diff fast / bf16 |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [f"fp32 GEMM peak (4096², this run): start {peaks[0]:.0f}, end {peaks[-1]:.0f} "
+             f"GFLOP/s, mean {peak:.0f} (used for ×peak)", "",
+             "| model | input (padded) | GMAC | variant | median s | ÷ baseline | "
+             "max abs diff | ×peak |", "|---|---|---|---|---|---|---|---|"]
     for r in records:
-        cells = [r["model"], r["input"], f"{r['gmacs']:.2f}",
-                 f"{r['eager_fp32_s']:.4g} ({r['eager_fp32_gflops'] / peak:.2f})"]
-        for key in ("fast_fp32", "bf16"):
-            cells.append(f"{r[key + '_s']:.4g} ({r[key + '_speedup']:.2f}×, "
-                         f"{r[key + '_gflops'] / peak:.2f})")
-        cells.append(f"{r['fast_fp32_max_abs_diff']:.1e} / {r['bf16_max_abs_diff']:.1e}")
-        lines.append("| " + " | ".join(cells) + " |")
+        for key, v in r["variants"].items():
+            label = f"auto → {r['auto']['backend']}" if key == "auto" else key
+            lines.append(f"| {r['model']} | {r['input']} ({r['padded']}) | {r['gmacs']:.1f} | "
+                         f"{label} | {v['median_s']:.4g} | {v['ratio']:.2f} | "
+                         f"{v['max_abs_diff']:.1e} | {v['x_peak']:.2f} |")
+        for lever, why in r["failed"].items():
+            lines.append(f"| {r['model']} | {r['input']} | | {lever} | failed: {why[:60]} "
+                         f"| | | |")
+    lines += ["", "| model | input | auto backend | auto ÷ baseline | best lever (÷ baseline) | "
+              "baseline ×peak | auto ×peak | best ×peak |", "|---|---|---|---|---|---|---|---|"]
+    for r in records:
+        v = r["variants"]
+        levers = {k: x for k, x in v.items() if k not in ("baseline", "auto", "bf16")}
+        best = min(levers, key=lambda k: levers[k]["median_s"]) if levers else "baseline"
+        lines.append(f"| {r['model']} | {r['input']} | {r['auto']['backend']} | "
+                     f"{v['auto']['ratio']:.2f} | {best} ({v[best]['ratio']:.2f}) | "
+                     f"{v['baseline']['x_peak']:.2f} | {v['auto']['x_peak']:.2f} | "
+                     f"{v[best]['x_peak']:.2f} |")
     return "\n".join(lines)
 
 
+def _dump(path: str, result: dict) -> None:
+    """Write the JSON (after every model and size, so an interrupted run keeps its rows)."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(result, f, indent=1)
+
+
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description="CPU inference levers per generator")
-    p.add_argument("--models", nargs="+", default=list(MODEL_ZOO), choices=list(MODEL_ZOO))
-    p.add_argument("--rounds", type=int, default=5)
+    p = argparse.ArgumentParser(description="CPU inference levers per generator and size")
+    p.add_argument("--models", nargs="+", default=DEFAULT_MODELS, choices=list(MODEL_ZOO))
+    p.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
+    p.add_argument("--levers", nargs="*", default=list(LEVERS), choices=list(LEVERS))
+    p.add_argument("--rounds", type=int, default=5, help="timed rounds at most")
+    p.add_argument("--pair-budget", type=float, default=60.0,
+                   help="seconds of timed rounds per model and size (fewer rounds when slow)")
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--demo-checkpoint", default=None)
+    p.add_argument("--include-slow", action="store_true", help="also RRDB-16 at 720p")
+    p.add_argument("--cache-dir", default=None,
+                   help="auto-backend cache dir (default: a fresh one, so auto measures)")
     p.add_argument("--out", default="work_dirs/cpu_inference.json")
+    p.add_argument("--report", metavar="JSON", help="only print the tables of a (partial) run")
     args = p.parse_args(argv)
+    if args.report:
+        with open(args.report) as f:
+            done = json.load(f)
+        peaks = done["gemm_peak_gflops"]
+        add_peak(done["records"], sum(peaks) / len(peaks))
+        print(markdown(done["records"], peaks))
+        return 0
     torch.set_num_threads(args.threads)
+    workdir = tempfile.mkdtemp(prefix="cpu_inference_")
+    os.environ["RESTOREKIT_CACHE_DIR"] = args.cache_dir or os.path.join(workdir, "cache")
+    pairs = [(m, s) for s in args.sizes for m in args.models
+             if args.include_slow or (m, s) not in SLOW]
+    skipped = [f"{m}@{s}" for s in args.sizes for m in args.models if (m, s) in SLOW
+               and not args.include_slow]
+    if skipped:
+        print(f"skipping {', '.join(skipped)} (use --include-slow)")
+    start = time.perf_counter()
     peaks = [gemm_peak(args.threads)]
+    print(f"fp32 GEMM peak at start: {peaks[0]:.0f} GFLOP/s", flush=True)
     records = []
-    for name in args.models:
-        records.append(bench_generator(name, args.rounds, args.threads))
-        print(json.dumps(records[-1]), flush=True)
+    for i, (name, size_key) in enumerate(pairs):
+        print(f"[{i + 1}/{len(pairs)}] {name} @ {size_key} "
+              f"(elapsed {time.perf_counter() - start:.0f} s)", flush=True)
+        records.append(bench_pair(name, size_key, args.levers, args, workdir))
+        _dump(args.out, {"partial": True, "gemm_peak_gflops": peaks, "records": records})
     peaks.append(gemm_peak(args.threads))
-    for r in records:
-        for key in ("eager_fp32", "fast_fp32", "bf16"):
-            r[f"{key}_x_gemm"] = r[f"{key}_gflops"] / (sum(peaks) / len(peaks))
-    result = {"threads": args.threads, "rounds": args.rounds, "gemm_peak_gflops": peaks,
-              "torch": torch.__version__, "cpu": cpu_info(), "records": records}
-    if args.demo_checkpoint:
-        result["demo_psnr"] = demo_psnr(args.demo_checkpoint, args.threads)
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    with open(args.out, "w") as f:
-        json.dump(result, f, indent=2)
-    print(f"CPU: {result['cpu']}")
+    add_peak(records, sum(peaks) / len(peaks))
+    result = {"command": "python benchmarks/cpu_inference.py " + " ".join(
+                  sys.argv[1:] if argv is None else argv),
+              "date": time.strftime("%Y-%m-%d %H:%M"), "threads": args.threads,
+              "gemm_peak_gflops": peaks, "torch": torch.__version__, "cpu": cpu_info(),
+              "elapsed_s": time.perf_counter() - start, "records": records}
+    try:
+        import onnxruntime
+        result["onnxruntime"] = onnxruntime.__version__
+    except ImportError:
+        pass
+    _dump(args.out, result)
+    print(f"\nCPU: {result['cpu']}, torch {torch.__version__}, "
+          f"onnxruntime {result.get('onnxruntime')}, {args.threads} threads, "
+          f"{result['elapsed_s'] / 60:.1f} min")
     print(markdown(records, peaks))
-    if "demo_psnr" in result:
-        d = result["demo_psnr"]
-        print(f"\ndemo test set ({d['images']} images) PSNR: blurry {d['blurry_input']:.3f}, "
-              f"eager fp32 {d['eager_fp32']:.3f}, fast fp32 {d['fast_fp32']:.3f} "
-              f"({d['fast_fp32_delta_db']:+.4f} dB), bf16 {d['bf16']:.3f} "
-              f"({d['bf16_delta_db']:+.4f} dB)")
     print(f"wrote {args.out}")
     return 0
 

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 # before anything imports torch (kit does): one OpenMP thread per test process
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+# the automatic inference backend (deblur's default) neither measures candidates nor writes
+# to ~/.cache during the suite: eager only, decisions in a throw-away folder (the measuring
+# behaviour is tested in tests/apis/test_auto_backend.py, which overrides both)
+os.environ.setdefault("RESTOREKIT_CACHE_DIR", tempfile.mkdtemp(prefix="restorekit-test-cache-"))
+os.environ.setdefault("RESTOREKIT_AUTO_CANDIDATES", "eager")
 
 import pytest
 from kit import TINY_RRDBNET, tiny_discriminator, write_pairs
+
+if os.path.basename(os.environ["RESTOREKIT_CACHE_DIR"]).startswith("restorekit-test-cache-"):
+    atexit.register(shutil.rmtree, os.environ["RESTOREKIT_CACHE_DIR"], True)
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -2,7 +2,8 @@
 
     python tools/deblur.py CONFIG CHECKPOINT INPUT --out-dir OUT [--tile 512]
         [--tile-overlap 32] [--max-memory MB] [--device cpu]
-        [--backend torch|onnxruntime --onnx model.onnx] [--fast [fp32|bf16]] [--threads N]
+        [--backend auto|torch|onnxruntime --onnx model.onnx] [--fast [fp32|bf16]]
+        [--precision fp32|bf16|fp16] [--threads N]
         [--overwrite] [--cfg-options key=value ...] [--debug]
     python tools/deblur.py --checkpoint CHECKPOINT INPUT [INPUT ...] --out-dir OUT [...]
 
@@ -16,6 +17,11 @@ inputs (sub-folder structure kept); inputs that share a name up to the extension
 and ``a.png``) keep it in the output name (``a.jpg.png``, ``a.png.png``). With
 ``--backend onnxruntime`` CONFIG and CHECKPOINT may be ``none``: the ONNX file carries the
 stride.
+
+Without ``--backend`` (``auto``) each model runs on the fastest path that matches eager
+fp32 within the exactness tolerance, measured once per model, image size class and machine
+and cached under ``$RESTOREKIT_CACHE_DIR`` (default ``~/.cache/restorekit``); ``--backend
+torch`` is plain eager PyTorch (``--fast`` its fast path). See ``docs/inference.md``.
 
 Without ``--tile`` an image whose estimated memory exceeds ``--max-memory`` (default 2048 MiB
 or ``RESTOREKIT_MAX_INFERENCE_MB``) is tiled automatically; ``--tile 0`` forces whole images.
@@ -56,10 +62,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--max-memory", type=float, default=None, metavar="MB",
                         help="memory budget for automatic tiling (default 2048)")
     parser.add_argument("--device", default="cpu", help="cpu, cuda, cuda:1 ...")
-    parser.add_argument("--backend", choices=["torch", "onnxruntime"], default="torch")
+    parser.add_argument("--backend", choices=["auto", "torch", "onnxruntime"], default="auto",
+                        help="auto (default): fastest exact path, measured once and cached")
     parser.add_argument("--onnx", help="ONNX model for --backend onnxruntime")
     parser.add_argument("--fast", nargs="?", const="fp32", choices=["fp32", "bf16"],
                         help="fast CPU path: fp32 (BN folding + channels_last) or bf16")
+    parser.add_argument("--precision", choices=["fp32", "bf16", "fp16"], default="fp32",
+                        help="--backend auto: autocast precision (default fp32 = exact; "
+                             "fp16 for CUDA; bf16 gains only with AMX on CPUs)")
     parser.add_argument("--threads", type=int, default=None, help="CPU threads")
     parser.add_argument("--recursive", action="store_true", help="descend into sub-folders")
     parser.add_argument("--overwrite", action="store_true", help="replace existing outputs")
@@ -167,8 +177,8 @@ def _deblur(argv: list[str], ctx: dict) -> int:
     elif args.config.lower() != "none":
         checkpoint = None if args.checkpoint.lower() == "none" else args.checkpoint
         model = init_model(args.config, checkpoint, args.device, args.cfg_options)
-    elif args.backend == "torch":
-        raise ToolError("CONFIG is required with --backend torch")
+    elif args.backend != "onnxruntime" and not args.onnx:
+        raise ToolError(f"CONFIG is required with --backend {args.backend}")
     from tqdm import tqdm
 
     from restorekit.datasets.errors import ImageReadError, ImageSizeError
@@ -179,7 +189,8 @@ def _deblur(argv: list[str], ctx: dict) -> int:
         try:
             out = deblur(model, path, tile=args.tile, tile_overlap=args.tile_overlap,
                          backend=args.backend, fast=args.fast or False, onnx=args.onnx,
-                         num_threads=args.threads, max_memory_mb=args.max_memory)
+                         num_threads=args.threads, max_memory_mb=args.max_memory,
+                         precision=args.precision)
             _write_png(out, dest)
         except (ImageReadError, ImageSizeError, InferenceError, OSError, ValueError,
                 RuntimeError, MemoryError) as err:

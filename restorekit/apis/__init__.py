@@ -1,5 +1,6 @@
 """Inference APIs: build a model, deblur images of any size, fast CPU and ONNX paths."""
 
+from .auto_backend import AutoNetwork
 from .fast_inference import FastGenerator, fold_conv_bn, prepare_fast_generator
 from .inference import deblur, deblur_tensor, load_image
 from .inference_model import InferenceModel
@@ -7,6 +8,7 @@ from .model_loading import CheckpointMismatchError, init_model, model_size_divis
 from .norm_rewrite import rewrite_batch_stats_norms
 
 __all__ = [
+    "AutoNetwork",
     "CheckpointMismatchError",
     "FastGenerator",
     "InferenceModel",

@@ -17,10 +17,13 @@
 ``precision='fp32'`` matches eager inference within ~1e-5, or within eager's own distance
 from a float64 run on ill-conditioned random weights (folding and channels-last only change
 the summation order; ``tests/apis/test_exactness.py`` checks every registered generator).
-``precision='bf16'`` runs under CPU autocast to bfloat16 (AMX on
-recent Xeons) and returns float32; its error must be judged on trained weights
-(``docs/benchmark.md`` gives the PSNR change on the demo set). ``compile=True`` wraps the
-network in ``torch.compile`` (slow first call).
+``precision='bf16'`` runs under autocast to bfloat16 (CPU: pays off only with AMX, slower
+than fp32 without it) and ``'fp16'`` under float16 autocast (CUDA; on the CPU it is accepted
+but slow); both return float32 and their error must be judged on trained weights
+(``docs/benchmark.md`` gives the PSNR change on the demo set). The autocast device follows
+the input tensor. ``compile=True`` wraps the network in ``torch.compile`` (slow first call per
+input shape); with ``freezing=True`` (default) Inductor freezes the weights into constants
+(``torch._inductor.config.freezing``), which lets it fold them and pre-pack oneDNN weights.
 
 Input / output: float32 (N, 3, H, W) RGB in [0, 1] -> float32 (N, 3, H, W) in [0, 1]; the
 input is padded by the caller (:func:`restorekit.apis.deblur`) with the generator's policy,
@@ -39,7 +42,32 @@ from restorekit.models.padding import PadPolicy, get_pad_policy
 
 from .norm_rewrite import rewrite_batch_stats_norms, uses_batch_stats
 
-_PRECISIONS = ("fp32", "bf16")
+_PRECISIONS = ("fp32", "bf16", "fp16")
+_AUTOCAST_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
+
+
+def inference_network(model: nn.Module) -> nn.Module:
+    """The network a method runs at inference (its EMA generator when enabled, else
+    ``generator``), or ``model`` itself for a bare generator."""
+    net = getattr(model, "inference_generator", None)
+    if isinstance(net, nn.Module):
+        return net
+    return getattr(model, "generator", model)
+
+
+def copy_network(module: nn.Module) -> nn.Module:
+    """``copy.deepcopy(module)`` without the per-model inference caches (attributes named
+    ``_restorekit_*``: prepared fast / auto networks, which may hold ONNX sessions)."""
+    memo: dict[int, object] = {}
+    for m in module.modules():
+        for key, value in m.__dict__.items():
+            if key.startswith("_restorekit_"):
+                memo[id(value)] = None
+    new = copy.deepcopy(module, memo)
+    for m in new.modules():
+        for key in [k for k in m.__dict__ if k.startswith("_restorekit_")]:
+            del m.__dict__[key]
+    return new
 
 
 def _fold_pair(conv: nn.Module, bn: nn.BatchNorm2d) -> None:
@@ -99,7 +127,7 @@ class FastGenerator(nn.Module):
 
     def __init__(self, generator: nn.Module, precision: str, channels_last: bool,
                  folded: int, compiled: nn.Module | None = None,
-                 per_image: bool = False) -> None:
+                 per_image: bool = False, freezing: bool = False) -> None:
         super().__init__()
         self.generator = generator
         self.precision = precision
@@ -109,6 +137,7 @@ class FastGenerator(nn.Module):
         self.padding: PadPolicy = get_pad_policy(generator)
         self.size_divisor = self.padding.divisor
         self._compiled = compiled
+        self.freezing = freezing
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(N, 3, H, W) float in [0, 1] -> (N, 3, H, W) float32 in [0, 1], NCHW-contiguous."""
@@ -121,35 +150,44 @@ class FastGenerator(nn.Module):
             return self._run(x)
 
     def _run(self, x: torch.Tensor) -> torch.Tensor:
-        net = self._compiled if self._compiled is not None else self.generator
-        if self.precision == "bf16":
-            with torch.autocast("cpu", dtype=torch.bfloat16):
-                y = net(x)
+        if self._compiled is not None and self.freezing:
+            import torch._inductor.config as inductor_config
+
+            with inductor_config.patch(freezing=True):  # read when a shape is compiled
+                y = self._call(self._compiled, x)
         else:
-            y = net(x)
+            y = self._call(self._compiled if self._compiled is not None else self.generator, x)
         return final_output(y).float().contiguous()
+
+    def _call(self, net: nn.Module, x: torch.Tensor) -> torch.Tensor:
+        if self.precision in _AUTOCAST_DTYPES:
+            with torch.autocast(x.device.type, dtype=_AUTOCAST_DTYPES[self.precision]):
+                return net(x)
+        return net(x)
 
 
 def prepare_fast_generator(model: nn.Module, precision: str = "fp32",
                            channels_last: bool = True, fold_bn: bool = True,
-                           compile: bool = False, num_threads: int | None = None
-                           ) -> FastGenerator:
+                           compile: bool = False, num_threads: int | None = None,
+                           freezing: bool = True) -> FastGenerator:
     """Build a :class:`FastGenerator` from a method (uses ``model.generator``) or a generator.
 
     Args:
         model: restorekit method or bare generator; it is not modified (a copy is prepared).
-        precision: ``'fp32'`` (default) or ``'bf16'`` (CPU autocast, float32 output).
+        precision: ``'fp32'`` (default), ``'bf16'`` or ``'fp16'`` (autocast on the input's
+            device, float32 output).
         channels_last: NHWC weights and inputs (default; faster with oneDNN on CPU).
         fold_bn: fold Conv→BatchNorm pairs (eval-mode BN with running statistics).
         compile: wrap the network in ``torch.compile`` (first call compiles, tens of seconds).
+        freezing: with ``compile``, let Inductor freeze the weights (CPU inference).
         num_threads: if given, ``torch.set_num_threads(num_threads)`` (process-wide).
     """
     if precision not in _PRECISIONS:
         raise ValueError(f"precision must be one of {_PRECISIONS}, got {precision!r}")
     if num_threads is not None:
         torch.set_num_threads(int(num_threads))
-    generator = getattr(model, "generator", model)
-    generator = copy.deepcopy(generator)
+    generator = inference_network(model)
+    generator = copy_network(generator)
     per_image = uses_batch_stats(generator)  # before .eval(): train-mode norms count
     generator = rewrite_batch_stats_norms(generator, inplace=True).eval()
     for p in generator.parameters():
@@ -157,5 +195,6 @@ def prepare_fast_generator(model: nn.Module, precision: str = "fp32",
     folded = fold_conv_bn(generator) if fold_bn else 0
     if channels_last:
         generator = generator.to(memory_format=torch.channels_last)
-    compiled = torch.compile(generator) if compile else None
-    return FastGenerator(generator, precision, channels_last, folded, compiled, per_image)
+    compiled = torch.compile(generator, dynamic=False) if compile else None
+    return FastGenerator(generator, precision, channels_last, folded, compiled, per_image,
+                         freezing=bool(compile and freezing))

@@ -4,8 +4,10 @@
 padded by the generator's declared policy (:func:`restorekit.models.padding.get_pad_policy`,
 e.g. DeblurGAN-v2's official extra 32-px grey block) and the output cropped back; with
 ``tile=`` it is processed in overlapping tiles blended by
-:func:`restorekit.apis.tiling.run_tiled`. Backends: ``'torch'`` (eager, or the fast CPU
-path with ``fast=True`` / ``'bf16'``) and ``'onnxruntime'`` (a file from
+:func:`restorekit.apis.tiling.run_tiled`. Backends: ``'auto'`` (default: the fastest path
+that is exact within 1e-5 / eager's own float64 distance, measured once per model, size class
+and machine and cached, :mod:`restorekit.apis.auto_backend`), ``'torch'`` (eager, or the fast
+CPU path with ``fast=True`` / ``'bf16'``) and ``'onnxruntime'`` (a file from
 ``tools/export_onnx.py``).
 
 Memory: with ``tile=None`` (default) the activation memory of whole-image inference is
@@ -32,6 +34,7 @@ from restorekit.datasets.transforms.loading import read_image
 from restorekit.models.padding import PadPolicy, get_pad_policy
 from restorekit.utils.image import float_to_uint8, tensor_to_uint8
 
+from .auto_backend import AutoNetwork
 from .fast_inference import prepare_fast_generator
 from .memory_plan import plan_tile
 from .onnx_runtime import OnnxRuntimeGenerator
@@ -41,6 +44,7 @@ ImageInput = Union[str, os.PathLike, np.ndarray]
 #: images up to this many pixels are never tiled automatically (no memory probe)
 AUTO_TILE_MIN_PIXELS = 512 * 512
 _ONNX_CACHE: dict[tuple[str, int | None], OnnxRuntimeGenerator] = {}
+BACKENDS = ("auto", "torch", "onnxruntime")
 
 
 def load_image(image: ImageInput) -> np.ndarray:
@@ -70,14 +74,22 @@ def to_uint8(img: torch.Tensor) -> np.ndarray:
     return tensor_to_uint8(img.reshape(-1, *img.shape[-2:]))
 
 
-def get_network(model: nn.Module | OnnxRuntimeGenerator | None, backend: str = "torch",
+def get_network(model: nn.Module | OnnxRuntimeGenerator | None, backend: str = "auto",
                 fast: bool | str = False, onnx: str | None = None,
-                num_threads: int | None = None) -> tuple[Callable, PadPolicy]:
+                num_threads: int | None = None, precision: str = "fp32"
+                ) -> tuple[Callable, PadPolicy]:
     """Resolve ``(network, padding policy)`` for :func:`deblur`.
 
     The network maps float32 (1, 3, h, w) [0, 1] -> (1, 3, h, w) [0, 1]. Prepared fast
-    networks and onnxruntime sessions are cached (on the model / by file path).
+    networks, auto networks and onnxruntime sessions are cached (on the model / by file path).
+    ``backend='auto'`` with ``onnx=`` or an ONNX session means onnxruntime, with ``fast``
+    set it means the torch fast path; otherwise an
+    :class:`~restorekit.apis.auto_backend.AutoNetwork` (``precision`` = its autocast option).
     """
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    if backend == "auto" and (onnx is not None or isinstance(model, OnnxRuntimeGenerator)):
+        backend = "onnxruntime"
     if backend == "onnxruntime" or isinstance(model, OnnxRuntimeGenerator):
         if isinstance(model, OnnxRuntimeGenerator):
             session = model
@@ -90,10 +102,8 @@ def get_network(model: nn.Module | OnnxRuntimeGenerator | None, backend: str = "
                 _ONNX_CACHE[key] = OnnxRuntimeGenerator(onnx, num_threads)
             session = _ONNX_CACHE[key]
         return session, session.padding
-    if backend != "torch":
-        raise ValueError(f"backend must be 'torch' or 'onnxruntime', got {backend!r}")
     if model is None:
-        raise ValueError("backend='torch' needs a model (see restorekit.apis.init_model)")
+        raise ValueError(f"backend={backend!r} needs a model (see restorekit.apis.init_model)")
     policy = get_pad_policy(model)
     if fast:
         precision = fast if isinstance(fast, str) else "fp32"
@@ -103,6 +113,19 @@ def get_network(model: nn.Module | OnnxRuntimeGenerator | None, backend: str = "
         return cache[precision], policy
     if num_threads is not None:
         torch.set_num_threads(int(num_threads))
+    eager = _eager_network(model)
+    if backend == "auto":
+        cache = model.__dict__.setdefault("_restorekit_auto", {})
+        key = (precision, num_threads, os.environ.get("RESTOREKIT_AUTO_CANDIDATES"),
+               os.environ.get("RESTOREKIT_CACHE_DIR"))
+        if key not in cache:
+            cache[key] = AutoNetwork(model, eager, num_threads, precision)
+        return cache[key], policy
+    return eager, policy
+
+
+def _eager_network(model: nn.Module) -> Callable:
+    """The model's plain forward under ``torch.inference_mode`` (methods: ``mode='tensor'``)."""
     if hasattr(model, "generator"):
         def network(x: torch.Tensor) -> torch.Tensor:
             with torch.inference_mode():
@@ -111,7 +134,7 @@ def get_network(model: nn.Module | OnnxRuntimeGenerator | None, backend: str = "
         def network(x: torch.Tensor) -> torch.Tensor:
             with torch.inference_mode():
                 return model(x)
-    return network, policy
+    return network
 
 
 def model_device(model: object) -> torch.device:
@@ -123,15 +146,18 @@ def model_device(model: object) -> torch.device:
 
 
 def deblur_tensor(model: nn.Module | OnnxRuntimeGenerator | None, image: ImageInput,
-                  tile: int | None = None, tile_overlap: int = 32, backend: str = "torch",
+                  tile: int | None = None, tile_overlap: int = 32, backend: str = "auto",
                   fast: bool | str = False, onnx: str | None = None,
                   num_threads: int | None = None,
                   progress: Callable[[int, int], None] | None = None,
-                  max_memory_mb: float | None = None) -> torch.Tensor:
+                  max_memory_mb: float | None = None, precision: str = "fp32"
+                  ) -> torch.Tensor:
     """As :func:`deblur` but returns the float32 (1, 3, H, W) CPU output in [0, 1], unrounded."""
     img = load_image(image)
-    network, policy = get_network(model, backend, fast, onnx, num_threads)
-    device = model_device(model) if backend == "torch" else torch.device("cpu")
+    network, policy = get_network(model, backend, fast, onnx, num_threads, precision)
+    on_torch = isinstance(model, nn.Module) and not isinstance(network, OnnxRuntimeGenerator)
+    backend = "torch" if on_torch else "onnxruntime"
+    device = model_device(model) if on_torch else torch.device("cpu")
     if tile is None:
         tile = auto_tile(model, backend, img.shape[0], img.shape[1], policy.divisor,
                          tile_overlap, max_memory_mb)
@@ -165,10 +191,10 @@ def auto_tile(model, backend: str, height: int, width: int, divisor: int, overla
 
 
 def deblur(model: nn.Module | OnnxRuntimeGenerator | None, image_or_path: ImageInput,
-           tile: int | None = None, tile_overlap: int = 32, backend: str = "torch",
+           tile: int | None = None, tile_overlap: int = 32, backend: str = "auto",
            fast: bool | str = False, onnx: str | None = None, num_threads: int | None = None,
            progress: Callable[[int, int], None] | None = None,
-           max_memory_mb: float | None = None) -> np.ndarray:
+           max_memory_mb: float | None = None, precision: str = "fp32") -> np.ndarray:
     """Deblur one image of any size.
 
     Args:
@@ -179,9 +205,14 @@ def deblur(model: nn.Module | OnnxRuntimeGenerator | None, image_or_path: ImageI
             unless its estimated memory exceeds ``max_memory_mb`` (then tiled automatically);
             ``0`` = whole image always.
         tile_overlap: minimum overlap of neighbouring tiles (pixels).
-        backend: ``'torch'`` or ``'onnxruntime'`` (then pass ``onnx=``).
+        backend: ``'auto'`` (default: the fastest exact path, measured once and cached, see
+            :mod:`restorekit.apis.auto_backend`), ``'torch'`` or ``'onnxruntime'`` (then pass
+            ``onnx=``; ``'auto'`` with ``onnx=`` also runs that file).
         fast: ``False`` (eager), ``True`` / ``'fp32'`` (BN folding + channels-last, equal to
-            eager within ~1e-5) or ``'bf16'`` (autocast, see ``docs/inference.md``).
+            eager within ~1e-5) or ``'bf16'`` (autocast, see ``docs/inference.md``); with
+            ``backend='auto'`` a set ``fast`` forces that torch path.
+        precision: ``backend='auto'`` only: ``'fp32'`` (default, exact), ``'bf16'`` or
+            ``'fp16'`` (autocast on the model's device; fp16 is for CUDA).
         onnx: path of an exported model for ``backend='onnxruntime'``.
         num_threads: CPU threads (torch: process-wide; onnxruntime: per session).
         progress: ``callback(done, total)`` called after each tile.
@@ -191,5 +222,5 @@ def deblur(model: nn.Module | OnnxRuntimeGenerator | None, image_or_path: ImageI
         uint8 (H, W, 3) RGB array, same H, W as the input.
     """
     out = deblur_tensor(model, image_or_path, tile, tile_overlap, backend, fast, onnx,
-                        num_threads, progress, max_memory_mb)
+                        num_threads, progress, max_memory_mb, precision)
     return to_uint8(out)

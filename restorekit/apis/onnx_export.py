@@ -19,7 +19,6 @@ exporter second.
 
 from __future__ import annotations
 
-import copy
 import os
 import warnings
 
@@ -30,6 +29,7 @@ from torch import nn
 from restorekit.models.outputs import final_output
 from restorekit.models.padding import PadPolicy, get_pad_policy, padded_size
 
+from .fast_inference import copy_network, inference_network
 from .norm_rewrite import rewrite_batch_stats_norms
 from .onnx_runtime import OnnxRuntimeGenerator
 from .tiling import run_padded
@@ -41,7 +41,7 @@ class ExportableGenerator(nn.Module):
 
     def __init__(self, model: nn.Module) -> None:
         super().__init__()
-        generator = copy.deepcopy(getattr(model, "generator", model)).float()
+        generator = copy_network(inference_network(model)).float()
         # rewrite before .eval(): norms left in train mode mean per-image statistics
         self.generator = rewrite_batch_stats_norms(generator, inplace=True).eval()
         for p in self.generator.parameters():

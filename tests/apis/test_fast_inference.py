@@ -94,4 +94,15 @@ def test_bf16_runs_and_is_close():
     assert out.dtype == torch.float32 and out.shape == ref.shape
     assert (out - ref).abs().max() < 0.1
     with pytest.raises(ValueError, match="precision"):
-        prepare_fast_generator(gen, precision="fp16")
+        prepare_fast_generator(gen, precision="int8")
+
+
+def test_fp16_autocast_follows_the_input_device():
+    """fp16 is the CUDA autocast option; on a CPU tensor it runs CPU autocast (float32 out)."""
+    gen = UNetGenerator(depth=3, base_channels=8, norm="instance", dropout=False).eval()
+    x = torch.rand(1, 3, 16, 16)
+    with torch.inference_mode():
+        ref = gen(x)
+    out = prepare_fast_generator(gen, precision="fp16")(x)
+    assert out.dtype == torch.float32
+    assert 0 < float((out - ref).abs().max()) < 0.1

@@ -63,3 +63,12 @@ def test_errors(setup, capsys):
     with pytest.raises(SystemExit):
         tool.main([cfg, "none", str(tmp_path / "in"), "--out-dir", str(tmp_path / "o"),
                    "--backend", "onnxruntime"])
+
+
+def test_default_backend_is_auto_and_precision_parses():
+    tool = load_tool("deblur")
+    args = tool.parse_args(["cfg.py", "ckpt.pth", "in.png", "--out-dir", "out"])
+    assert args.backend == "auto" and args.precision == "fp32"
+    args = tool.parse_args(["cfg.py", "ckpt.pth", "in.png", "--out-dir", "out",
+                            "--backend", "torch", "--precision", "fp16"])
+    assert args.backend == "torch" and args.precision == "fp16"
