@@ -1,12 +1,12 @@
 """The realistic-blur study (docs/experiments/realistic_blur.md): arms, seeds, verdict.
 
-Each arm is a config (``configs/demo/study/``) registered in :data:`ARMS` with a kind that
-says how it trains (``dbgan``, ``separate``, ``joint``, ``blur2blur``: the Blur2Blur arm in
+Each arm is a config (``configs/demo/study/``) registered in :data:`ARMS` with a kind that says
+how it trains (``dbgan``, ``separate``, ``joint``, ``blur2blur``: the Blur2Blur arm in
 :mod:`restorekit.demo.study_blur2blur`, which deblurs with arm A1's checkpoint of the same
-seed, so A1 units are scheduled first). Every (arm, seed) unit trains with the config's own schedule (or ``iters``
-for tiny test budgets), is evaluated on the held-out ``test_realblur`` pairs and the
-synthetic ``test`` split, and writes ``<work>/<arm>/seed<k>/result.json``; an existing result
-is reused (``force=False``), so a study can be resumed or split over processes
+seed, so A1 units are scheduled first). Every (arm, seed) unit trains with the config's own
+schedule (or ``iters`` for tiny test budgets), is evaluated on the held-out ``test_realblur``
+pairs and the synthetic ``test`` split, and writes ``<work>/<arm>/seed<k>/result.json``; an
+existing result is reused (``force=False``), so a study can be resumed or split over processes
 (``arms=``/``seeds=``) and aggregated afterwards. Units run in ``jobs`` spawned processes.
 
 The verdict (:func:`verdict`) applies the rules written in the study doc before the run.
