@@ -124,7 +124,11 @@ def _test(argv: list[str], ctx: dict) -> dict:
         allow_mmengine_checkpoint_globals,
         install_safe_checkpoint_loader,
     )
-    from restorekit.utils.dist import clear_timeout_errors, init_cpu_process_group_if_needed
+    from restorekit.utils.dist import (
+        clear_timeout_errors,
+        exit_after_distributed_run,
+        init_cpu_process_group_if_needed,
+    )
 
     args = parse_args(argv)
     allow_mmengine_checkpoint_globals()
@@ -141,6 +145,7 @@ def _test(argv: list[str], ctx: dict) -> dict:
         os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
         with open(args.out, "w") as f:
             json.dump(json_safe(metrics), f, indent=2)
+    exit_after_distributed_run()  # a launched run ends here (see its docstring)
     return metrics
 
 

@@ -123,7 +123,11 @@ def _train(argv: list[str], ctx: dict) -> None:
         allow_mmengine_checkpoint_globals,
         install_safe_checkpoint_loader,
     )
-    from restorekit.utils.dist import clear_timeout_errors, init_cpu_process_group_if_needed
+    from restorekit.utils.dist import (
+        clear_timeout_errors,
+        exit_after_distributed_run,
+        init_cpu_process_group_if_needed,
+    )
 
     args = parse_args(argv)
     allow_mmengine_checkpoint_globals()
@@ -139,6 +143,7 @@ def _train(argv: list[str], ctx: dict) -> None:
         # the process group cannot be torn down cleanly while a peer is stuck: exit now
         print(f"train.py: error: {err}", file=sys.stderr, flush=True)
         os._exit(2)
+    exit_after_distributed_run()  # a launched run ends here (see its docstring)
 
 
 def main(argv=None) -> None:

@@ -129,3 +129,32 @@ def test_stopped_rank_fails_the_job_after_the_configured_timeout(tmp_path):
             if p.poll() is None:
                 os.kill(p.pid, signal.SIGKILL)
             p.wait()
+
+
+def test_distributed_run_exits_cleanly_after_success_and_single_process_is_untouched(tmp_path):
+    """A launched run ends by synchronising, tearing down and leaving with status 0 before
+    interpreter finalisation (where gloo's threads could abort the process); without a process
+    group the call does nothing."""
+    from restorekit.utils.dist import exit_after_distributed_run
+
+    exit_after_distributed_run()  # no process group: returns, the test goes on
+    script = tmp_path / "rank.py"
+    script.write_text(textwrap.dedent(f"""
+        import logging, sys
+        import torch.distributed as dist
+        from restorekit.utils.dist import exit_after_distributed_run
+        logging.basicConfig(filename={str(tmp_path / "run.log")!r}, level=logging.INFO)
+        dist.init_process_group("gloo", init_method="tcp://127.0.0.1:0", rank=0, world_size=1)
+        logging.info("finished")
+        print("before exit", flush=False)
+        exit_after_distributed_run()
+        print("after exit")
+        sys.exit(3)
+    """))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env["PYTHONPATH"] = str(REPO)
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                            env=env, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout == "before exit\n"  # flushed, and nothing ran after the exit
+    assert "finished" in (tmp_path / "run.log").read_text()
