@@ -10,7 +10,7 @@ PYTEST_ARGS ?= -n 2
 
 install:
 	$(PIP) install $(TORCH_PKGS)
-	$(PIP) install -e ".[tests,onnx,plot,lmdb]"
+	$(PIP) install -e ".[tests,onnx,openvino,plot,lmdb]"
 
 demo: install
 	$(PYTHON) tools/demo.py

@@ -72,6 +72,7 @@ setup(
         "tensorboard": ["tensorboard"],
         "wandb": ["wandb"],
         "onnx": ["onnx", "onnxruntime"],
+        "openvino": ["onnx", "openvino"],
         "plot": ["matplotlib"],
         "lmdb": ["lmdb"],
     },

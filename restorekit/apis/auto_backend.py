@@ -6,7 +6,7 @@ returns the generator's (1, 3, h, w) output, computed by the path chosen for thi
 size class, machine, device and precision:
 
 * **CUDA** (or any non-CPU device): torch, channels-last, optional autocast
-  (``precision='fp16' | 'bf16'``); never onnxruntime, nothing measured.
+  (``precision='fp16' | 'bf16'``); never onnxruntime / OpenVINO, nothing measured.
 * **CPU, precision 'bf16' / 'fp16'**: the fast path under autocast, as asked (no measurement;
   without AMX bf16 is slower than fp32, see ``docs/benchmark.md``).
 * **CPU, padded input below** :data:`AUTO_MIN_PIXELS`: eager (not worth measuring).
@@ -18,7 +18,8 @@ size class, machine, device and precision:
   - ``fast``: BN folding + channels-last (:func:`~restorekit.apis.prepare_fast_generator`);
   - ``compile``: the same under ``torch.compile`` with Inductor freezing (first call per shape
     compiles, tens of seconds);
-  - ``onnxruntime``: a static ONNX export for the padded shape, cached in the cache dir.
+  - ``onnxruntime``: a static ONNX export for the padded shape, cached in the cache dir;
+  - ``openvino``: the same ONNX file compiled by OpenVINO for the CPU, fp32;
 
   A candidate that fails to build or run is skipped; one whose output differs from eager by
   more than the point-1 tolerance (``max(1e-5, 2 × eager's own max distance from a float64
@@ -55,7 +56,7 @@ from restorekit.models.outputs import final_output
 from restorekit.models.padding import get_pad_policy
 
 from . import backend_cache
-from .auto_candidates import CANDIDATE_BUILDERS, BuildContext, Network, candidate_names
+from .auto_candidates import CANDIDATE_BUILDERS, SHAPE_BOUND, BuildContext, Network, candidate_names
 from .fast_inference import copy_network, inference_network, prepare_fast_generator
 
 __all__ = ["CANDIDATE_BUILDERS", "AutoNetwork", "measure_candidates", "plan"]
@@ -216,7 +217,7 @@ class AutoNetwork:
     Args:
         model: method (uses its inference generator) or bare generator, on its device.
         eager: the model's eager network (padded (1, 3, h, w) -> same).
-        num_threads: CPU threads (torch is set by the caller; onnxruntime sessions get it).
+        num_threads: CPU threads (torch is set by the caller; onnxruntime / OpenVINO get it).
         precision: ``'fp32'`` (default, exact), ``'bf16'`` or ``'fp16'`` (autocast).
         candidates: candidate names (default :func:`candidate_names`).
         cache_dir: decision cache dir (default :func:`backend_cache.cache_dir`).
@@ -252,7 +253,7 @@ class AutoNetwork:
                             self._dir())
 
     def _network(self, name: str, precision: str, h: int, w: int) -> Network:
-        shape_key = (h, w) if name == "onnxruntime" else ()
+        shape_key = (h, w) if name in SHAPE_BOUND else ()
         key = (name, precision, *shape_key)
         if key not in self._nets:
             if precision != "fp32":
@@ -301,7 +302,7 @@ class AutoNetwork:
         return result.chosen
 
     def _net_key(self, name: str, h: int, w: int) -> tuple:
-        return (name, "fp32", h, w) if name == "onnxruntime" else (name, "fp32")
+        return (name, "fp32", h, w) if name in SHAPE_BOUND else (name, "fp32")
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
         """Padded float (1, 3, h, w) in [0, 1] -> float32 (1, 3, h, w) output."""

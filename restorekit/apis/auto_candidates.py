@@ -9,6 +9,8 @@ holds them by name in set-up cost order (tests add injected candidates to it):
 * ``onnxruntime``: a static ONNX export for the padded shape, cached under
   ``<cache dir>/onnx/`` (:func:`restorekit.apis.backend_cache.onnx_path`), run by
   :class:`~restorekit.apis.onnx_runtime.OnnxRuntimeGenerator`;
+* ``openvino``: the same cached ONNX file compiled by OpenVINO for the CPU in exact fp32
+  (:class:`~restorekit.apis.openvino_runtime.OpenVinoGenerator`);
 * ``compile``: the fast network under ``torch.compile`` with Inductor freezing.
 """
 
@@ -28,8 +30,10 @@ from . import backend_cache
 from .fast_inference import prepare_fast_generator
 
 Network = Callable[[torch.Tensor], torch.Tensor]
+#: candidates built for one static input shape (one network per padded shape)
+SHAPE_BOUND = ("onnxruntime", "openvino")
 #: candidate order = set-up cost order (ties go to the earlier one)
-DEFAULT_CANDIDATES = ("eager", "fast", "onnxruntime", "compile")
+DEFAULT_CANDIDATES = ("eager", "fast", "onnxruntime", "openvino", "compile")
 
 
 @dataclass
@@ -57,16 +61,16 @@ def _build_compile(ctx: BuildContext) -> Network:
     return prepare_fast_generator(ctx.model, "fp32", compile=True, freezing=True)
 
 
-def _build_onnxruntime(ctx: BuildContext) -> Network:
+def _cached_onnx(ctx: BuildContext, usable: Callable[[str], Network]) -> Network:
+    """``usable(path)`` on the cached static ONNX export for ``ctx.shape`` (exported first
+    when missing or damaged)."""
     from .onnx_export import export_onnx
-    from .onnx_runtime import OnnxRuntimeGenerator
 
     h, w = ctx.shape
     path = backend_cache.onnx_path(ctx.model_fp(), h, w, ctx.cache_dir)
-    threads = ctx.num_threads or torch.get_num_threads()
     if path.is_file():
         try:
-            return OnnxRuntimeGenerator(str(path), threads)
+            return usable(str(path))
         except Exception:  # a damaged cached file: export again
             pass
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,7 +86,21 @@ def _build_onnxruntime(ctx: BuildContext) -> Network:
     finally:
         if tmp.exists():
             tmp.unlink()
-    return OnnxRuntimeGenerator(str(path), threads)
+    return usable(str(path))
+
+
+def _build_onnxruntime(ctx: BuildContext) -> Network:
+    from .onnx_runtime import OnnxRuntimeGenerator
+
+    threads = ctx.num_threads or torch.get_num_threads()
+    return _cached_onnx(ctx, lambda path: OnnxRuntimeGenerator(path, threads))
+
+
+def _build_openvino(ctx: BuildContext) -> Network:
+    from .openvino_runtime import OpenVinoGenerator
+
+    threads = ctx.num_threads or torch.get_num_threads()
+    return _cached_onnx(ctx, lambda path: OpenVinoGenerator(path, threads))
 
 
 #: name -> builder(ctx) -> network; tests may add entries
@@ -90,6 +108,7 @@ CANDIDATE_BUILDERS: dict[str, Callable[[BuildContext], Network]] = {
     "eager": _build_eager,
     "fast": _build_fast,
     "onnxruntime": _build_onnxruntime,
+    "openvino": _build_openvino,
     "compile": _build_compile,
 }
 

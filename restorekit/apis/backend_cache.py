@@ -5,7 +5,7 @@ weights: :func:`model_fingerprint` hashes the class names, every parameter / buf
 train/eval flags, which decide per-image norms), one **input size class** (:func:`size_class`:
 padded ``H × W`` rounded to a half-octave bucket of the pixel count, plus the aspect), one
 **machine** (:func:`machine_fingerprint`: CPU model and ISA flags, thread count, torch /
-onnxruntime versions) and one device / precision. Decisions are stored in
+onnxruntime / OpenVINO versions) and one device / precision. Decisions are stored in
 ``<cache dir>/auto_backend.json`` (one object, key -> record) and exported ONNX files in
 ``<cache dir>/onnx/``. The cache dir is ``$RESTOREKIT_CACHE_DIR`` or ``~/.cache/restorekit``.
 
@@ -16,6 +16,7 @@ empty cache (the decision is then measured again), never as an error.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import math
 import os
@@ -56,14 +57,17 @@ def _cpu_name_and_flags() -> tuple[str, list[str]]:
 def machine_fingerprint() -> dict[str, object]:
     """What makes a speed decision machine-specific: CPU, threads and library versions."""
     name, flags = _cpu_name_and_flags()
-    try:
-        import onnxruntime
-        ort_version = onnxruntime.__version__
-    except Exception:  # not installed or broken: the ORT candidate is skipped anyway
-        ort_version = None
     return {"cpu": name, "flags": flags, "cpu_count": os.cpu_count(),
             "threads": torch.get_num_threads(), "torch": torch.__version__,
-            "onnxruntime": ort_version}
+            "onnxruntime": _version("onnxruntime"), "openvino": _version("openvino")}
+
+
+def _version(distribution: str) -> str | None:
+    """Installed version of a package (``None``: not installed; its candidate is skipped)."""
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 def model_fingerprint(model: nn.Module) -> str:

@@ -19,6 +19,7 @@ from .cli import ToolError
 EXTRAS = {
     "onnx": "onnx",
     "onnxruntime": "onnx",
+    "openvino": "openvino",
     "lmdb": "lmdb",
     "tensorboard": "tensorboard",
     "matplotlib": "plot",

@@ -159,6 +159,34 @@ def test_auto_matches_eager_with_real_candidates(cache, monkeypatch):
         assert (got - _eager(net, im)).abs().max() <= 1e-5
 
 
+def test_openvino_candidate_reuses_the_onnx_export_and_stays_exact(cache, monkeypatch):
+    monkeypatch.setenv("RESTOREKIT_AUTO_CANDIDATES", "eager,onnxruntime,openvino")
+    monkeypatch.setattr(auto_backend, "MARGIN", -1e9)  # prefer the last accepted one
+    net, img = _net(), _image()
+    out = deblur_tensor(net, img)
+    decision = _auto(net).decisions[-1]
+    assert decision["rejected"] == {}, decision["rejected"]
+    assert decision["backend"] == "openvino"
+    assert set(decision["times_s"]) == {"eager", "onnxruntime", "openvino"}
+    assert len(list(cache.glob("onnx/*.onnx"))) == 1  # one export serves both runtimes
+    img2 = _image()[::-1].copy()  # not the probe: runs the OpenVINO network
+    for im, got in ((img, out), (img2, deblur_tensor(net, img2))):
+        assert (got - _eager(net, im)).abs().max() <= 1e-5
+
+
+def test_openvino_generator_errors(tmp_path):
+    from restorekit.apis.onnx_export import export_onnx
+    from restorekit.apis.openvino_runtime import OpenVinoGenerator
+
+    with pytest.raises(FileNotFoundError, match=r"tools/export_onnx\.py"):
+        OpenVinoGenerator(str(tmp_path / "missing.onnx"))
+    info = export_onnx(_net(), str(tmp_path / "m.onnx"), (64, 64), exporter="torchscript")
+    session = OpenVinoGenerator(info["path"], num_threads=1)
+    assert session.input_shape == [1, 3, 64, 64]
+    with pytest.raises(ValueError, match="exported for input"):
+        session(torch.rand(1, 3, 128, 64))
+
+
 def test_compile_is_not_tried_when_it_cannot_pay(cache, monkeypatch):
     """A network that runs in milliseconds is never compiled (tens of seconds per process)."""
     def compile_builder(ctx):

@@ -2,10 +2,11 @@
 
 For each generator (random weights, small widths, odd image sizes, eval and
 batch-statistics norm modes) the whole inference path -- padding by the generator's policy,
-network, crop -- is run four ways: eager fp32, eager float64 (the ground truth), the fast CPU
-path and onnxruntime. Fast and ONNX must be within 1e-5 of eager fp32, or within twice eager's
-own distance from float64 (random-weight networks with per-image norms on tiny maps are
-ill-conditioned; then no float32 implementation can be closer to eager than that).
+network, crop -- is run five ways: eager fp32, eager float64 (the ground truth), the fast CPU
+path, onnxruntime and OpenVINO (fp32). Fast, ONNX and OpenVINO must be within 1e-5 of eager
+fp32, or within twice eager's own distance from float64 (random-weight networks with
+per-image norms on tiny maps are ill-conditioned; then no float32 implementation can be
+closer to eager than that).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from restorekit.apis import prepare_fast_generator
 from restorekit.apis.norm_rewrite import count_norms, rewrite_batch_stats_norms
 from restorekit.apis.onnx_export import export_onnx
 from restorekit.apis.onnx_runtime import OnnxRuntimeGenerator
+from restorekit.apis.openvino_runtime import OpenVinoGenerator
 from restorekit.apis.tiling import run_padded
 from restorekit.models.padding import get_pad_policy
 from restorekit.registry import MODELS
@@ -125,6 +127,11 @@ def test_fast_and_onnx_match_eager(tmp_path, name, cfg, size, batch_stats):
     assert session.padding == get_pad_policy(net)
     onnx_out = run_padded(session, x, session.padding)
     assert close(onnx_out), (name, "onnx", float((onnx_out - eager).abs().max()), own)
+
+    openvino = OpenVinoGenerator(info["path"], num_threads=1)
+    assert openvino.padding == get_pad_policy(net) and openvino.precision == "f32"
+    ov_out = run_padded(openvino, x, openvino.padding)
+    assert close(ov_out), (name, "openvino", float((ov_out - eager).abs().max()), own)
 
 
 def test_fused_norm_activation_is_kept():
