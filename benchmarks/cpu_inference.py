@@ -134,8 +134,10 @@ def _eager(gen: torch.nn.Module):
 
 
 def build_lever(name: str, gen: torch.nn.Module, padded: tuple[int, int], threads: int,
-                workdir: str):
-    """The network of one lever (padded input -> output)."""
+                workdir: str, model_key: str):
+    """The network of one lever (padded input -> output). ``onnxruntime`` and ``openvino``
+    share one export per model key and padded shape (FPN-MobileNet and FPN-Inception are
+    both ``FPNGenerator``: the key, not the class, names the file)."""
     if name == "fast":
         return prepare_fast_generator(gen, "fp32")
     if name == "compile":
@@ -149,7 +151,7 @@ def build_lever(name: str, gen: torch.nn.Module, padded: tuple[int, int], thread
         from restorekit.apis.onnx_runtime import OnnxRuntimeGenerator
         from restorekit.apis.openvino_runtime import OpenVinoGenerator
 
-        path = os.path.join(workdir, f"{type(gen).__name__}_{padded[0]}x{padded[1]}.onnx")
+        path = os.path.join(workdir, f"{model_key}_{padded[0]}x{padded[1]}.onnx")
         if not os.path.isfile(path):
             policy = replace(get_pad_policy(gen), extra_block=False)
             export_onnx(gen, path, shape=padded, padding=policy, exporter="torchscript")
@@ -191,7 +193,7 @@ def bench_pair(name: str, size_key: str, levers: list[str], args, workdir: str) 
     for lever in levers:
         try:
             t0 = time.perf_counter()
-            net = build_lever(lever, gen, padded, args.threads, workdir)
+            net = build_lever(lever, gen, padded, args.threads, workdir, name)
             outputs[lever] = run_padded(net, x, policy)
             nets[lever] = net
             rec["setup_s"][lever] = time.perf_counter() - t0
