@@ -28,10 +28,12 @@ from mmengine.optim import OptimWrapper, OptimWrapperDict
 REPO = Path(__file__).resolve().parents[1]
 
 
-def load_tool(name: str) -> ModuleType:
-    """``tools/<name>.py`` (e.g. ``'train'``, ``'converters/deblurganv2'``), freshly imported."""
-    path = REPO / "tools" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"rk_tool_{name.replace('/', '_')}", path)
+def load_tool(name: str, folder: str = "tools") -> ModuleType:
+    """``<folder>/<name>.py`` (e.g. ``'train'``, ``'converters/deblurganv2'``; ``folder=
+    'benchmarks'`` for the benchmark scripts), freshly imported."""
+    path = REPO / folder / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(
+        f"rk_{folder}_{name.replace('/', '_')}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

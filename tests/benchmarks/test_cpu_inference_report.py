@@ -3,17 +3,11 @@ benchmarks/conv_algorithms.py on one small layer."""
 
 from __future__ import annotations
 
-import importlib.util
-
-from kit import REPO
+from kit import load_tool
 
 
 def _load(name: str):
-    spec = importlib.util.spec_from_file_location(f"rk_bench_{name}",
-                                                  REPO / "benchmarks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(name, folder="benchmarks")
 
 
 def _variant(median_s: float, diff: float, baseline_s: float = 1.0) -> dict:

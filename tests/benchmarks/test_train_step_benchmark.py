@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
-from kit import REPO
+from kit import load_tool
 
 
 def load_benchmark():
-    spec = importlib.util.spec_from_file_location("rk_bench_train_step",
-                                                  REPO / "benchmarks" / "train_step.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("train_step", folder="benchmarks")
 
 
 def test_tiny_demo_run_reports_every_lever_against_the_baseline(tmp_path, capsys):
